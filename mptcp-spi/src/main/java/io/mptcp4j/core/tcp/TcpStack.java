@@ -6,6 +6,7 @@ import io.mptcp4j.core.stack.NetworkStack;
 import io.mptcp4j.core.stack.PacketSink;
 import io.mptcp4j.core.time.Deadlines;
 import io.mptcp4j.core.wire.InternetChecksum;
+import io.mptcp4j.core.wire.IpAddresses;
 import io.mptcp4j.core.wire.IpPacket;
 import io.mptcp4j.core.wire.Ipv4Header;
 import io.mptcp4j.core.wire.Ipv6Header;
@@ -15,7 +16,6 @@ import io.mptcp4j.core.wire.TcpSegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -109,7 +109,7 @@ public final class TcpStack implements NetworkStack {
         Objects.requireNonNull(address, "address");
         if (addresses.add(address) && address instanceof Inet4Address v4) {
             int[] grown = Arrays.copyOf(ipv4Addresses, ipv4Addresses.length + 1);
-            grown[grown.length - 1] = ipv4(v4);
+            grown[grown.length - 1] = IpAddresses.toInt(v4);
             ipv4Addresses = grown;
         }
     }
@@ -311,8 +311,8 @@ public final class TcpStack implements NetworkStack {
             return;
         }
         statistics.increment(Counter.SEGMENTS_IN);
-        InetAddress localAddress = local6 != null ? local6 : inet4(local4);
-        InetAddress remoteAddress = remote6 != null ? remote6 : inet4(remote4);
+        InetAddress localAddress = local6 != null ? local6 : IpAddresses.inet4(local4);
+        InetAddress remoteAddress = remote6 != null ? remote6 : IpAddresses.inet4(remote4);
         TcpListener listener = findListener(local4, local6, seg);
         if (listener != null) {
             handleListen(now, listener, key, seg, localAddress, remoteAddress);
@@ -323,7 +323,7 @@ public final class TcpStack implements NetworkStack {
     }
 
     private TcpListener findListener(int local4, InetAddress local6, TcpSegment seg) {
-        InetAddress localAddress = local6 != null ? local6 : inet4(local4);
+        InetAddress localAddress = local6 != null ? local6 : IpAddresses.inet4(local4);
         TcpListener l = listeners.get(new ListenerKey(localAddress, seg.destinationPort()));
         return l != null ? l : listeners.get(new ListenerKey(null, seg.destinationPort()));
     }
@@ -450,7 +450,7 @@ public final class TcpStack implements NetworkStack {
 
     private void encode(InetAddress local, InetAddress remote, TcpSegment segment) {
         if (local instanceof Inet4Address l && remote instanceof Inet4Address r) {
-            encodeIpv4(ipv4(l), ipv4(r), segment);
+            encodeIpv4(IpAddresses.toInt(l), IpAddresses.toInt(r), segment);
             return;
         }
         ByteBuffer b = packetBuffer.clear();
@@ -494,23 +494,9 @@ public final class TcpStack implements NetworkStack {
 
     private static Object key(InetAddress local, int localPort, InetAddress remote, int remotePort) {
         if (local instanceof Inet4Address l && remote instanceof Inet4Address r) {
-            return new Ipv4Key(ipv4(l), localPort, ipv4(r), remotePort);
+            return new Ipv4Key(IpAddresses.toInt(l), localPort, IpAddresses.toInt(r), remotePort);
         }
         return new Ipv6Key((Inet6Address) local, (Inet6Address) remote, localPort << 16 | remotePort);
-    }
-
-    private static int ipv4(Inet4Address address) {
-        byte[] b = address.getAddress();
-        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
-    }
-
-    private static Inet4Address inet4(int address) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) (address >>> 24),
-                    (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});
-        } catch (UnknownHostException e) {
-            throw new AssertionError("a 4-byte address is always valid", e);
-        }
     }
 
     /** The IPv4 4-tuple as two primitive fields: addresses in one long, ports in one int. */

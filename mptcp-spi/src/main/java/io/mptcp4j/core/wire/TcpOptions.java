@@ -154,6 +154,10 @@ public final class TcpOptions {
      * EOL and zero bytes (RFC 9293 section 3.1), and advances the position. Nothing is written if the buffer is
      * too small.
      *
+     * <p>A timestamps option first in the list is written as NOP, NOP, timestamps — the aligned layout of RFC 7323
+     * appendix A that Linux's receive fast path looks for — when the two NOPs fit in padding the area needs
+     * anyway, so the aligned form never makes a header longer.
+     *
      * @throws IllegalArgumentException if the options take more than 40 bytes
      */
     public static void encode(List<? extends TcpOption> options, ByteBuffer dst) {
@@ -169,6 +173,10 @@ public final class TcpOptions {
         if (dst.remaining() < areaLength) {
             throw new BufferOverflowException();
         }
+        if (leadingTimestamps(options) && used + 2 <= areaLength) {
+            dst.put((byte) TcpOption.KIND_NOP).put((byte) TcpOption.KIND_NOP);
+            used += 2;
+        }
         for (TcpOption option : options) {
             int before = dst.position();
             option.encode(dst);
@@ -181,6 +189,10 @@ public final class TcpOptions {
         for (int k = used; k < areaLength; k++) {
             dst.put((byte) TcpOption.KIND_EOL);
         }
+    }
+
+    private static boolean leadingTimestamps(List<? extends TcpOption> options) {
+        return !options.isEmpty() && options.get(0) instanceof TcpOption.Timestamps;
     }
 
     private static int unpaddedLength(List<? extends TcpOption> options) {

@@ -131,7 +131,7 @@ class IpPacketTest {
 
         packet.put(packet.limit() - 3, (byte) 0x77); // inside the 4 trailing padding bytes: ignored
         assertThat(IpPacket.decodeIpv6Tcp(packet, true)).isEqualTo(decoded);
-        packet.put(40 + 20, (byte) 0x77);
+        packet.put(40 + 20 + 6, (byte) 0x77); // inside a timestamp value, aligned or not
         assertRejected(() -> IpPacket.decodeIpv6Tcp(packet, true), BAD_CHECKSUM);
         assertThat(IpPacket.decodeIpv6Tcp(packet, false).segment().options()).isNotEqualTo(DATA.options());
     }

@@ -77,7 +77,10 @@ class TcpOptionsTest {
         ByteBuffer out = ByteBuffer.allocate(padded);
         TcpOptions.encode(List.of(option), out);
         assertThat(out.position()).isEqualTo(padded).isEqualTo(TcpOptions.encodedLength(List.of(option)));
-        assertThat(HexFormat.of().formatHex(out.array())).isEqualTo(hex + "00".repeat(padded - hex.length() / 2));
+        String expected = option instanceof Timestamps
+                ? "0101" + hex // RFC 7323 appendix A: NOP, NOP, timestamps fill the padding
+                : hex + "00".repeat(padded - hex.length() / 2);
+        assertThat(HexFormat.of().formatHex(out.array())).isEqualTo(expected);
         assertThat(TcpOptions.parse(out.flip())).containsExactly(option);
     }
 
@@ -244,5 +247,20 @@ class TcpOptionsTest {
         assertThatThrownBy(() -> TcpOptions.encode(List.of(new Mss(1), new WindowScale(2)), out))
                 .isInstanceOf(BufferOverflowException.class);
         assertThat(out.position()).isZero();
+    }
+
+    @Test
+    void alignsLeadingTimestampsOnlyWhenThePaddingHasRoom() throws MalformedPacketException {
+        Timestamps ts = new Timestamps(1, 2);
+        ByteBuffer alone = ByteBuffer.allocate(12);
+        TcpOptions.encode(List.of(ts), alone);
+        assertThat(HexFormat.of().formatHex(alone.array())).isEqualTo("0101080a0000000100000002");
+
+        // Timestamps + a 2-block SACK is 28 bytes with no padding: no room for the NOPs, the header stays 28.
+        List<TcpOption> withSack = List.of(ts, sack(10, 20, 30, 40));
+        ByteBuffer packed = ByteBuffer.allocate(TcpOptions.encodedLength(withSack));
+        TcpOptions.encode(withSack, packed);
+        assertThat(packed.position()).isEqualTo(28);
+        assertThat(TcpOptions.parse(packed.flip())).isEqualTo(withSack);
     }
 }
