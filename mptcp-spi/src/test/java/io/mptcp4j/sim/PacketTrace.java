@@ -1,6 +1,6 @@
 package io.mptcp4j.sim;
 
-import java.io.BufferedOutputStream;
+import io.mptcp4j.io.PcapWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -60,10 +60,8 @@ public final class PacketTrace implements PacketObserver {
 
     /** Writes the records that pass {@code filter} as a pcap file, creating parent directories. */
     public void writePcap(Path file, Predicate<TraceRecord> filter) throws IOException {
-        createParent(file);
-        int fileSnapLength = snapLength == Integer.MAX_VALUE ? 262_144 : snapLength;
-        try (PcapWriter pcap = new PcapWriter(new BufferedOutputStream(Files.newOutputStream(file)),
-                fileSnapLength)) {
+        int fileSnapLength = snapLength == Integer.MAX_VALUE ? PcapWriter.DEFAULT_SNAP_LENGTH : snapLength;
+        try (PcapWriter pcap = PcapWriter.create(file, fileSnapLength)) {
             for (TraceRecord record : records) {
                 if (filter.test(record)) {
                     pcap.write(record.time(), record.bytes(), record.originalLength());

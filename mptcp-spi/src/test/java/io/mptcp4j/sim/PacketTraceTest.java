@@ -18,6 +18,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PacketTraceTest {
 
@@ -91,7 +93,8 @@ class PacketTraceTest {
         net.network().runFor(Duration.ofSeconds(1));
         Method method = PacketTraceTest.class.getDeclaredMethod("aFailedTestLeavesItsTraceInTheBuildDirectory");
 
-        traces.testFailed(contextOf(method), new AssertionError("simulated failure"));
+        traces.testFailed(contextOf(method, "aFailedTestLeavesItsTraceInTheBuildDirectory()"),
+                new AssertionError("simulated failure"));
 
         Path classes = Path.of(PacketTraceTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path directory = classes.getParent().resolve("sim-traces");
@@ -107,12 +110,36 @@ class PacketTraceTest {
         }
     }
 
+    @ParameterizedTest(name = "loss {0}")
+    @ValueSource(doubles = 0.01)
+    void eachInvocationOfAParameterizedTestLeavesItsOwnTrace(double loss) throws Exception {
+        TwoHostNetwork net = oneWayNetwork();
+        PcapOnFailure traces = new PcapOnFailure();
+        traces.watch(net.network());
+        Method method = PacketTraceTest.class.getDeclaredMethod("eachInvocationOfAParameterizedTestLeavesItsOwnTrace",
+                double.class);
+
+        traces.testFailed(contextOf(method, "loss " + loss), new AssertionError("simulated failure"));
+
+        Path classes = Path.of(PacketTraceTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String base = "PacketTraceTest.eachInvocationOfAParameterizedTestLeavesItsOwnTrace-loss_0.01-seed1";
+        Path pcap = classes.getParent().resolve("sim-traces").resolve(base + ".pcap");
+        Path text = classes.getParent().resolve("sim-traces").resolve(base + ".txt");
+        try {
+            assertThat(pcap).exists();
+        } finally {
+            Files.deleteIfExists(pcap);
+            Files.deleteIfExists(text);
+        }
+    }
+
     /** Just enough of an extension context for {@link PcapOnFailure}. */
-    private static ExtensionContext contextOf(Method method) {
+    private static ExtensionContext contextOf(Method method, String displayName) {
         return (ExtensionContext) Proxy.newProxyInstance(ExtensionContext.class.getClassLoader(),
                 new Class<?>[] {ExtensionContext.class}, (proxy, called, args) -> switch (called.getName()) {
                     case "getRequiredTestClass" -> method.getDeclaringClass();
                     case "getRequiredTestMethod" -> method;
+                    case "getDisplayName" -> displayName;
                     default -> throw new UnsupportedOperationException(called.getName());
                 });
     }

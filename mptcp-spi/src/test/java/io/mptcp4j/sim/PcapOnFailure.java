@@ -41,7 +41,7 @@ public final class PcapOnFailure implements TestWatcher {
         }
         Path directory = buildDirectory(context.getRequiredTestClass()).resolve("sim-traces");
         String base = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
-                + "-seed" + network.seed();
+                + invocationSuffix(context) + "-seed" + network.seed();
         Path pcap = directory.resolve(base + ".pcap");
         try {
             trace.writePcap(pcap, record -> record.kind() == TraceKind.SENT);
@@ -50,6 +50,14 @@ public final class PcapOnFailure implements TestWatcher {
         } catch (IOException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** "-loss_0.01_SACK_true" for one invocation of a parameterized test, named after its display name; else "". */
+    private static String invocationSuffix(ExtensionContext context) {
+        if (context.getRequiredTestMethod().getParameterCount() == 0) {
+            return "";
+        }
+        return "-" + context.getDisplayName().replaceAll("[^A-Za-z0-9.=-]+", "_").replaceAll("^_|_$", "");
     }
 
     /** The parent of the test's classes directory (target/ or target-suffix/), else ./target. */

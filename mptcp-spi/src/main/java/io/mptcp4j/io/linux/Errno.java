@@ -11,8 +11,10 @@ final class Errno {
     static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
+    static final int EFAULT = 14;
     static final int EINVAL = 22;
     static final int EPIPE = 32;
+    static final int ENOTSOCK = 88;
     static final int ENOPROTOOPT = 92;
     static final int EPROTONOSUPPORT = 93;
     static final int EOPNOTSUPP = 95;
@@ -34,6 +36,7 @@ final class Errno {
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
             Map.entry(EBADF, "EBADF"), Map.entry(EAGAIN, "EAGAIN"), Map.entry(EACCES, "EACCES"),
             Map.entry(EINVAL, "EINVAL"), Map.entry(EPIPE, "EPIPE"), Map.entry(ENOPROTOOPT, "ENOPROTOOPT"),
+            Map.entry(EFAULT, "EFAULT"), Map.entry(ENOTSOCK, "ENOTSOCK"),
             Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
             Map.entry(EADDRINUSE, "EADDRINUSE"), Map.entry(ENOBUFS, "ENOBUFS"),
             Map.entry(ECONNRESET, "ECONNRESET"), Map.entry(ETIMEDOUT, "ETIMEDOUT"),

@@ -54,6 +54,8 @@ final class LibC {
 
         int recvmmsg(int fd, Pointer messageVector, int vectorLength, int flags, Pointer timeout);
 
+        int sendmmsg(int fd, Pointer messageVector, int vectorLength, int flags);
+
         long read(int fd, Pointer buffer, long length);
 
         long write(int fd, Pointer buffer, long length);
@@ -75,6 +77,8 @@ final class LibC {
         int open(String path, int flags);
 
         int setns(int fd, int namespaceType);
+
+        int eventfd(int initialValue, int flags);
 
         int if_nametoindex(String name);
 

@@ -29,8 +29,10 @@ final class LinuxConstants {
     static final int SO_DETACH_FILTER = 27;
     static final int SO_RCVBUFFORCE = 33;
     static final int SO_PROTOCOL = 38;
+    static final int IP_HDRINCL = 3;
     static final int IP_PKTINFO = 8;
     static final int IPV6_V6ONLY = 26;
+    static final int IPV6_HDRINCL = 36;
     static final int IPV6_RECVPKTINFO = 49;
     static final int IPV6_PKTINFO = 50;
     static final int TCP_NODELAY = 1;
@@ -61,6 +63,10 @@ final class LinuxConstants {
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final int CLONE_NEWNET = 0x40000000;
+
+    // eventfd(2)
+    static final int EFD_NONBLOCK = O_NONBLOCK;
+    static final int EFD_CLOEXEC = O_CLOEXEC;
 
     private LinuxConstants() {
     }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -17,12 +18,13 @@ import jnr.ffi.Pointer;
  * filter.
  *
  * <ul>
- *   <li>IPv4: the kernel adds the IP header on send (no {@code IP_HDRINCL}); received packets include the IPv4
- *       header, and {@link ReceivedPacket#transportOffset()} says where TCP starts.</li>
- *   <li>IPv6: neither direction carries the IPv6 header; the destination address comes from
- *       {@code IPV6_PKTINFO} and {@code transportOffset} is 0.</li>
+ *   <li>IPv4: the kernel adds the IP header on send (unless {@link #setHeaderIncluded}); received packets include
+ *       the IPv4 header, and {@link ReceivedPacket#transportOffset()} says where TCP starts.</li>
+ *   <li>IPv6: received packets never carry the IPv6 header, sent ones only with {@link #setHeaderIncluded}; the
+ *       destination address comes from {@code IPV6_PKTINFO} and {@code transportOffset} is 0.</li>
  *   <li>The source address the kernel puts on sent packets is the one given to {@link #bind(InetAddress)}, else
- *       the routing choice; the TCP checksum covers it, so stacks should bind.</li>
+ *       the routing choice; the TCP checksum covers it, so stacks should bind. With the header included, the
+ *       caller's header decides.</li>
  * </ul>
  *
  * <p>The descriptor is non-blocking; {@link #receive(ByteBuffer)} returns at once, the variants with a timeout
@@ -42,6 +44,9 @@ public final class RawTcpSocket implements Closeable {
     private final ReceiveSlots single = new ReceiveSlots(1);
     private ReceiveSlots batch;
     private Pointer sendScratch;
+    private SendSlots sendSlots;
+    private volatile boolean headerIncluded;
+    private final AtomicLong refusedPackets = new AtomicLong();
 
     private RawTcpSocket(AddressFamily family, int fd) {
         this.family = family;
@@ -150,6 +155,99 @@ public final class RawTcpSocket implements Closeable {
         } finally {
             fd.release();
         }
+    }
+
+    /**
+     * With {@code on}, sent buffers are whole IP packets whose header the kernel keeps as given ({@code IP_HDRINCL}
+     * on IPv4, which still fills in the total length, the header checksum and a zero identification;
+     * {@code IPV6_HDRINCL} on IPv6, Linux 4.5 and later, which changes nothing). The caller then chooses the
+     * source address, TTL or hop limit, and traffic class of every packet. Reception is not affected.
+     */
+    public void setHeaderIncluded(boolean on) throws IOException {
+        int f = fd.acquire();
+        try {
+            if (family == AddressFamily.IPV4) {
+                Sockets.setInt(f, LinuxConstants.IPPROTO_IP, LinuxConstants.IP_HDRINCL, on ? 1 : 0, "IP_HDRINCL");
+            } else {
+                Sockets.setInt(f, LinuxConstants.IPPROTO_IPV6, LinuxConstants.IPV6_HDRINCL, on ? 1 : 0,
+                        "IPV6_HDRINCL");
+            }
+            headerIncluded = on;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Whether sent buffers are whole IP packets (see {@link #setHeaderIncluded}). */
+    public boolean isHeaderIncluded() {
+        return headerIncluded;
+    }
+
+    /**
+     * Sends whole IP packets, {@code packets[from..to)}, each between its position and limit in a direct buffer,
+     * with as few {@code sendmmsg(2)} calls as it takes (at most {@link #MAX_BATCH} packets each), never waiting.
+     * Each goes to the destination in its own IP header; positions and limits are left as they are. Needs
+     * {@link #setHeaderIncluded} on.
+     *
+     * <p>Returns how many packets were consumed from {@code from} on: sent, or refused by the kernel for good (no
+     * route, larger than the MTU, dropped by a firewall: counted in {@link #refusedPackets()}). It returns fewer
+     * than {@code to - from} only when the socket's send buffer is full; {@code POLLOUT} says when to go on.
+     *
+     * @throws IllegalStateException    if the header is not included
+     * @throws IllegalArgumentException if a buffer is not direct or does not hold an IP header of this family
+     * @throws NativeCallException      if the socket itself failed
+     */
+    public int sendPackets(ByteBuffer[] packets, int from, int to) throws IOException {
+        if (!headerIncluded) {
+            throw new IllegalStateException("sendPackets needs setHeaderIncluded(true)");
+        }
+        if (from < 0 || to > packets.length || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + packets.length);
+        }
+        for (int i = from; i < to; i++) {
+            checkWholePacket(packets[i]);
+        }
+        int f = fd.acquire();
+        sendLock.lock();
+        try {
+            if (sendSlots == null) {
+                sendSlots = new SendSlots(MAX_BATCH);
+            }
+            int consumed = 0;
+            while (from + consumed < to) {
+                int count = Math.min(to - from - consumed, MAX_BATCH);
+                for (int i = 0; i < count; i++) {
+                    sendSlots.prepare(i, packets[from + consumed + i], family);
+                }
+                int sent = LibC.INSTANCE.sendmmsg(f, sendSlots.vector(0), count, LinuxConstants.MSG_DONTWAIT);
+                if (sent > 0) {
+                    consumed += sent;
+                    continue;
+                }
+                int errno = sent == 0 ? Errno.EAGAIN : LibC.errno();
+                if (errno == Errno.EINTR) {
+                    continue;
+                }
+                if (errno == Errno.EAGAIN) {
+                    return consumed;
+                }
+                if (errno == Errno.EBADF || errno == Errno.ENOTSOCK || errno == Errno.EFAULT) {
+                    throw Errno.failure("sendmmsg(" + count + " packets)", errno, null);
+                }
+                // The first packet of the batch was refused (sendmmsg reports an error only for the first).
+                refusedPackets.incrementAndGet();
+                consumed++;
+            }
+            return consumed;
+        } finally {
+            sendLock.unlock();
+            fd.release();
+        }
+    }
+
+    /** Packets {@link #sendPackets} gave up on because the kernel refused them for good. */
+    public long refusedPackets() {
+        return refusedPackets.get();
     }
 
     /**
@@ -342,6 +440,23 @@ public final class RawTcpSocket implements Closeable {
         if (AddressFamily.of(address) != family) {
             throw new IllegalArgumentException(address + " is not " + family);
         }
+    }
+
+    private void checkWholePacket(ByteBuffer packet) {
+        if (!packet.isDirect()) {
+            throw new IllegalArgumentException("sendPackets needs direct buffers");
+        }
+        int minimum = family == AddressFamily.IPV4 ? 20 : 40;
+        int version = packet.remaining() == 0 ? 0 : (packet.get(packet.position()) & 0xf0) >>> 4;
+        if (packet.remaining() < minimum || version != (family == AddressFamily.IPV4 ? 4 : 6)) {
+            throw new IllegalArgumentException("not an " + family + " packet: " + packet.remaining()
+                    + " bytes, version " + version);
+        }
+    }
+
+    /** The descriptor, for {@link RawSocketPoller}. */
+    NativeFd nativeFd() {
+        return fd;
     }
 
     private static void checkWritable(ByteBuffer target) {
