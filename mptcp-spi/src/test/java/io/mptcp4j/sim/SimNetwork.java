@@ -16,8 +16,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>The clock starts at {@link #ORIGIN_NANOS} and moves only when the run loop jumps to the next event, so a
  * ten-minute timer takes no wall time. At each instant the loop repeats, until nothing more happens at that
- * instant: poll every host's stack for packets to send, deliver the packets and run the actions due, run the
- * stack timers due. Then it jumps to the earliest of the next delivery, action and stack timer.
+ * instant: run the application steps (when something happened since their last turn), poll every host's stack for
+ * packets to send, deliver the packets and run the actions due, run the stack timers due. Then it jumps to the
+ * earliest of the next delivery, action and stack timer.
  *
  * <p>Every random choice comes from generators split from the seed, and ties are broken by scheduling order, so
  * a seed replays a run exactly. {@link #context()} gives the seed and the virtual time for assertion messages.
@@ -39,6 +40,9 @@ public final class SimNetwork {
     private final List<SimHost> hosts = new ArrayList<>();
     private final List<SimLink> links = new ArrayList<>();
     private final List<PacketObserver> observers = new ArrayList<>();
+    private final List<Runnable> applications = new ArrayList<>();
+    /** Whether a run started, or a delivery, action or timer happened, since the application steps last ran. */
+    private boolean applicationsDue = true;
     private long now = ORIGIN_NANOS;
 
     private long timerQuantumNanos = 1_000;
@@ -155,6 +159,17 @@ public final class SimNetwork {
     }
 
     /**
+     * Runs {@code step} at the start of each run and of every round that follows a delivery, an action or a stack
+     * timer, before the stacks are polled: the place for simulated applications to accept, read, write and close,
+     * so that what they cause is sent in the same round. Steps run in the order added; one that throws stops the
+     * simulation with the seed and time.
+     */
+    public void addApplication(Runnable step) {
+        applications.add(Objects.requireNonNull(step, "step"));
+        applicationsDue = true;
+    }
+
+    /**
      * Runs {@code action} at virtual instant {@code time}, after the events already scheduled for that instant.
      *
      * @throws IllegalArgumentException if {@code time} is in the past
@@ -182,6 +197,7 @@ public final class SimNetwork {
             throw new IllegalArgumentException("negative duration: " + nanos);
         }
         requireStacks();
+        applicationsDue = true;
         long end = later(nanos);
         while (true) {
             settle();
@@ -210,6 +226,7 @@ public final class SimNetwork {
             throw new IllegalArgumentException("negative duration: " + maxVirtualNanos);
         }
         requireStacks();
+        applicationsDue = true;
         long deadline = later(maxVirtualNanos);
         while (true) {
             settle();
@@ -314,6 +331,10 @@ public final class SimNetwork {
     /** Does all the work of the current instant. */
     private void settle() {
         for (int round = 1; ; round++) {
+            if (applicationsDue) {
+                applicationsDue = false;
+                runApplications();
+            }
             boolean busy = false;
             for (int i = 0; i < hosts.size(); i++) {
                 busy |= hosts.get(i).pollTransmit(now) > 0;
@@ -321,9 +342,13 @@ public final class SimNetwork {
             while (events.peekTime() <= now) {
                 events.poll().fire();
                 busy = true;
+                applicationsDue = true;
             }
             for (int i = 0; i < hosts.size(); i++) {
-                busy |= hosts.get(i).runTimersIfDue(now);
+                if (hosts.get(i).runTimersIfDue(now)) {
+                    busy = true;
+                    applicationsDue = true;
+                }
             }
             if (!busy) {
                 return;
@@ -331,6 +356,16 @@ public final class SimNetwork {
             if (round >= maxRoundsPerInstant) {
                 throw new SimulationFailure("livelock: " + round + " rounds of work at one instant; stacks keep "
                         + "sending or timers keep firing without time passing (" + context() + ")\n" + summary());
+            }
+        }
+    }
+
+    private void runApplications() {
+        for (int i = 0; i < applications.size(); i++) {
+            try {
+                applications.get(i).run();
+            } catch (RuntimeException | AssertionError e) {
+                throw wrapFailure("an application step threw", e);
             }
         }
     }

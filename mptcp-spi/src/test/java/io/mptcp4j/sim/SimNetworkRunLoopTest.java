@@ -95,6 +95,43 @@ class SimNetworkRunLoopTest {
     }
 
     @Test
+    void anApplicationStepAnswersADeliveryAtTheSameInstant() {
+        LinkConfig instant = LinkConfig.builder().rateBitsPerSecond(LinkConfig.UNLIMITED_RATE)
+                .delay(Duration.ofMillis(10)).build();
+        TwoHostNetwork net = SimNetwork.twoHosts(1, instant);
+        ProbeStack client = new ProbeStack();
+        ProbeStack server = new ProbeStack();
+        net.client().install(client);
+        net.server().install(server);
+        List<Long> answeredAt = new ArrayList<>();
+        net.network().addApplication(() -> {
+            if (server.arrivals().size() > answeredAt.size()) {
+                answeredAt.add(net.network().elapsedNanos());
+                server.send(serverIpv4(0), clientIpv4(0), 2, 100);
+            }
+        });
+        client.send(clientIpv4(0), serverIpv4(0), 1, 100);
+
+        net.network().runUntil(() -> client.arrivals().size() == 1, Duration.ofSeconds(1));
+
+        assertThat(answeredAt).containsExactly(10 * MS);
+        assertThat(client.arrivals().get(0).time()).isEqualTo(ORIGIN_NANOS + 20 * MS);
+    }
+
+    @Test
+    void anApplicationStepThatThrowsStopsTheRunWithTheSeed() {
+        SimNetwork sim = new SimNetwork(8);
+        sim.addHost("alone").install(new ProbeStack());
+        sim.addApplication(() -> {
+            throw new IllegalStateException("broken application");
+        });
+
+        assertThatThrownBy(() -> sim.runFor(Duration.ofSeconds(1)))
+                .isInstanceOf(SimulationFailure.class)
+                .hasMessageContaining("seed=8").hasMessageContaining("broken application");
+    }
+
+    @Test
     void runUntilFailsWithTheSeedWhenTheConditionNeverHolds() {
         TwoHostNetwork net = SimNetwork.twoHosts(1234, LinkConfig.defaults());
         net.client().install(new ProbeStack());

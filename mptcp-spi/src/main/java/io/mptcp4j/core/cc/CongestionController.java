@@ -73,6 +73,14 @@ public interface CongestionController {
     void onRecoveryEnd(long now);
 
     /**
+     * The congestion event of the episode in progress proved spurious: the packets were reordered, not lost
+     * (RFC 3522 detection). The controller may restore the state it had before the event and leave recovery
+     * (RFC 4015's response, RFC 9438 section 4.9); by default nothing changes.
+     */
+    default void onSpuriousCongestionEvent(long now) {
+    }
+
+    /**
      * The retransmission timer fired. The window collapses to one segment and slow start resumes
      * (RFC 5681 section 3.1); a recovery episode in progress is abandoned. Losses of packets sent before
      * {@code now} count as part of this event.

@@ -26,8 +26,9 @@ import java.util.Objects;
  *   <li>If a congestion avoidance stage starts at or above {@code W_max} (possible when the flight was larger
  *       than the window), {@code K = 0} and the curve starts from the current window, as in Linux.</li>
  *   <li>Before the subflow's first RTT sample the target is {@code W_cubic(t)}, with no RTT ahead.</li>
- *   <li>HyStart++ (RFC 9406, section 4.10) is not implemented: the first slow start ends at the first loss.
- *       Spurious congestion events are not undone (section 4.9).</li>
+ *   <li>HyStart++ (RFC 9406, section 4.10) is not implemented: the first slow start ends at the first loss.</li>
+ *   <li>A spurious congestion event (section 4.9) restores {@code W_max} and {@code cwnd_prior} with the window
+ *       and threshold; the congestion avoidance stage then starts afresh from the restored window.</li>
  * </ul>
  */
 public final class Cubic extends LossBasedController {
@@ -53,6 +54,10 @@ public final class Cubic extends LossBasedController {
     private double cwndPrior;
     /** No loss since the last timeout (or ever): the next stage takes W_max from its own start (section 4.8). */
     private boolean wMaxFromStageStart = true;
+    /** The three above just before the last congestion event, for undoing it. */
+    private double wMaxBeforeEvent;
+    private double cwndPriorBeforeEvent;
+    private boolean wMaxFromStageStartBeforeEvent;
 
     private boolean stageStarted;
     /** t_epoch, shifted forward by the time the flow spent application limited. */
@@ -107,11 +112,22 @@ public final class Cubic extends LossBasedController {
 
     @Override
     protected void enteredRecovery(long now, long cwndBefore) {
+        wMaxBeforeEvent = wMax;
+        cwndPriorBeforeEvent = cwndPrior;
+        wMaxFromStageStartBeforeEvent = wMaxFromStageStart;
         // Section 4.7, before the reduction of 4.6: a flow losing at a lower window than last time releases
         // bandwidth faster by aiming its plateau lower.
         wMax = cwndBefore < wMax ? cwndBefore * (1 + BETA) / 2 : cwndBefore;
         cwndPrior = cwndBefore;
         wMaxFromStageStart = false;
+        stageStarted = false;
+    }
+
+    @Override
+    protected void undidCongestionEvent(long now) {
+        wMax = wMaxBeforeEvent;
+        cwndPrior = cwndPriorBeforeEvent;
+        wMaxFromStageStart = wMaxFromStageStartBeforeEvent;
         stageStarted = false;
     }
 

@@ -19,6 +19,8 @@ package io.mptcp4j.core.cc;
  *   <li>Retransmission timeout: {@code cwnd} = the loss window of one SMSS; {@code ssthresh} as for a congestion
  *       event, but held when the timer expires again before any new data is acknowledged (RFC 5681 section 3.1,
  *       equation (4) and the paragraph after it).</li>
+ *   <li>Spurious congestion event: the recovery ends and {@code cwnd} and {@code ssthresh} return to at least
+ *       their values before the event (RFC 4015 section 3.2, Linux's undo); a timeout is not undone.</li>
  * </ul>
  */
 public abstract class LossBasedController implements CongestionController {
@@ -34,6 +36,12 @@ public abstract class LossBasedController implements CongestionController {
     private boolean timedOutSinceAck;
     /** Slow start is climbing back after a timeout: the byte-counting limit is one SMSS. */
     private boolean slowStartAfterTimeout;
+    /** Whether the recovery in progress may still be undone, to the values below. */
+    private boolean undoable;
+    private long cwndBeforeEvent;
+    private long ssthreshBeforeEvent;
+    private boolean hadCongestionBeforeEvent;
+    private long episodeStartBeforeEvent;
 
     /**
      * A controller with the RFC 6928 initial window.
@@ -113,6 +121,11 @@ public abstract class LossBasedController implements CongestionController {
             return;
         }
         long before = cwnd;
+        undoable = true;
+        cwndBeforeEvent = cwnd;
+        ssthreshBeforeEvent = ssthresh;
+        hadCongestionBeforeEvent = hadCongestion;
+        episodeStartBeforeEvent = episodeStart;
         ssthresh = reducedThreshold(bytesInFlight);
         cwnd = ssthresh;
         inRecovery = true;
@@ -132,7 +145,22 @@ public abstract class LossBasedController implements CongestionController {
     }
 
     @Override
+    public final void onSpuriousCongestionEvent(long now) {
+        if (!inRecovery || !undoable) {
+            return;
+        }
+        undoable = false;
+        inRecovery = false;
+        cwnd = Math.max(cwnd, cwndBeforeEvent);
+        ssthresh = Math.max(ssthresh, ssthreshBeforeEvent);
+        hadCongestion = hadCongestionBeforeEvent;
+        episodeStart = episodeStartBeforeEvent;
+        undidCongestionEvent(now);
+    }
+
+    @Override
     public final void onRetransmitTimeout(long now, long bytesInFlight) {
+        undoable = false;
         long before = cwnd;
         boolean first = !timedOutSinceAck;
         if (first) {
@@ -185,6 +213,13 @@ public abstract class LossBasedController implements CongestionController {
      * @param cwndBefore the window just before the reduction
      */
     protected void enteredRecovery(long now, long cwndBefore) {
+    }
+
+    /**
+     * The congestion event of the recovery that just ended proved spurious; {@code cwnd} and {@code ssthresh}
+     * already hold their restored values.
+     */
+    protected void undidCongestionEvent(long now) {
     }
 
     /**

@@ -48,6 +48,8 @@ public final class TcpConnection {
 
     /** RFC 6675 section 2: DupThresh. */
     private static final int DUP_THRESH = 3;
+    /** The highest DupThresh reordering may raise it to (Linux's {@code tcp_max_reordering}). */
+    private static final int MAX_REORDERING = 300;
     /** RFC 9293 section 3.7.1: the MSS assumed when the option is absent, IPv4 and IPv6. */
     private static final int DEFAULT_MSS_IPV4 = 536;
     private static final int DEFAULT_MSS_IPV6 = 1220;
@@ -157,6 +159,17 @@ public final class TcpConnection {
     private boolean inRecovery;
     private long recoveryPoint;
     private int dupAcks;
+    /** Partial ACKs in the current NewReno recovery; only the first restarts the retransmission timer. */
+    private int partialAcks;
+    /**
+     * DupThresh in segments: 3, raised to the reordering depth seen once a recovery proves spurious (as Linux's
+     * {@code tp->reordering}).
+     */
+    private int reordering = DUP_THRESH;
+    /** Retransmissions in the current fast recovery; when and at which offset the first one went. */
+    private int recoveryRetransmissions;
+    private long recoveryRetransmitTime;
+    private long recoveryRetransmitStart;
     private boolean retransmitFirst;
     private int consecutiveTimeouts;
 
@@ -590,6 +603,9 @@ public final class TcpConnection {
         // second: check the RST bit (RFC 5961 section 3.2: only with an acceptable ACK)
         if (seg.has(RST)) {
             if (ackAcceptable) {
+                if (extension != null) {
+                    extension.onReset(this, seg);
+                }
                 statistics.increment(Counter.ATTEMPT_FAILS);
                 fail(TcpConnectionException.Reason.REFUSED, "connection refused by " + remote);
             } else {
@@ -678,6 +694,9 @@ public final class TcpConnection {
         // second: check the RST bit (RFC 5961 section 3.2)
         if (seg.has(RST)) {
             if (seq == rcvNxtSeq) {
+                if (extension != null) {
+                    extension.onReset(this, seg);
+                }
                 handleReset();
             } else {
                 statistics.drop(DropReason.BAD_RST);
@@ -815,6 +834,8 @@ public final class TcpConnection {
         }
         unansweredProbes = 0;
         long ackOffset = sndOff(ack);
+        long highestSackedBefore = retransmitQueue.highestSackedEnd();
+        long sndUnaBefore = sndUna;
         long pipeBefore = pipe();
         long sackedBefore = retransmitQueue.sackedBytes();
         long windowBefore = sndWnd;
@@ -851,10 +872,31 @@ public final class TcpConnection {
             }
             growSendBuffer();
         }
+        if (advanced && inRecovery && isSpuriousRetransmission(sndUnaBefore, ts)) {
+            // The original filled the hole: it was reordered, not lost. Leave the recovery, undo its reduction
+            // (RFC 4015) and from now on tolerate reordering this deep: the hole and the segments that arrived
+            // ahead of it, SACKed or counted by duplicate ACKs.
+            statistics.increment(Counter.SPURIOUS_RECOVERIES);
+            long depth = sackPermitted
+                    ? (Math.max(highestSackedBefore, sndUnaBefore) - sndUnaBefore + smss() - 1) / smss()
+                    : dupAcks + 1;
+            reordering = (int) Math.min(MAX_REORDERING, Math.max(reordering, depth));
+            inRecovery = false;
+            recoveryPoint = sndUna;
+            dupAcks = 0;
+            partialAcks = 0;
+            if (controller != null) {
+                controller.onSpuriousCongestionEvent(now);
+            }
+        }
         detectLoss(now, seg, advanced, newlySacked, windowBefore);
-        if (advanced) {
-            // RFC 6298 (5.2) and (5.3): stop the timer when all is acknowledged, else restart it.
-            retransmitDeadline = retransmitQueue.isEmpty() ? NEVER : Deadlines.after(now, rtt.rtoNanos());
+        if (advanced && retransmitQueue.isEmpty()) {
+            // RFC 6298 (5.2): all is acknowledged.
+            retransmitDeadline = NEVER;
+        } else if (advanced && partialAcks <= 1) {
+            // RFC 6298 (5.3), but RFC 6582 section 4 (the Impatient variant): within a NewReno recovery only the
+            // first partial ACK restarts the timer, so many holes cost one timeout rather than one RTT each.
+            retransmitDeadline = Deadlines.after(now, rtt.rtoNanos());
         }
         if (!stalledOnWindow()) {
             persistDeadline = NEVER;
@@ -882,6 +924,7 @@ public final class TcpConnection {
             if (inRecovery && sndUna >= recoveryPoint) {
                 // RFC 6675 section 5 / RFC 6582 section 3.2 step 3: the recovery point is acknowledged.
                 inRecovery = false;
+                partialAcks = 0;
                 dupAcks = 0;
                 if (controller != null) {
                     controller.onRecoveryEnd(now);
@@ -891,6 +934,7 @@ public final class TcpConnection {
                 retransmitQueue.markFirstLost();
                 retransmitFirst = true;
                 dupAcks = 0;
+                partialAcks++;
             } else {
                 dupAcks = 0;
             }
@@ -907,8 +951,8 @@ public final class TcpConnection {
             return;
         }
         if (sackPermitted) {
-            boolean newLoss = retransmitQueue.markLostBySack(DUP_THRESH, smss()) >= 0;
-            if (!inRecovery && sndUna >= recoveryPoint && (newLoss || dupAcks >= DUP_THRESH)) {
+            boolean newLoss = retransmitQueue.markLostBySack(reordering, smss()) >= 0;
+            if (!inRecovery && sndUna >= recoveryPoint && (newLoss || dupAcks >= reordering)) {
                 if (retransmitQueue.lostBytes() == 0) {
                     retransmitQueue.markFirstLost();
                 }
@@ -916,14 +960,26 @@ public final class TcpConnection {
             } else if (newLoss && controller != null) {
                 controller.onCongestionEvent(now, retransmitQueue.lastMarkedSentTime(), flightSize());
             }
-        } else if (!inRecovery && dupAcks == DUP_THRESH && sndUna >= recoveryPoint) {
+        } else if (!inRecovery && dupAcks == reordering && sndUna >= recoveryPoint) {
             retransmitQueue.markFirstLost();
             enterRecovery(now, Counter.RENO_RECOVERIES);
         }
     }
 
+    /**
+     * RFC 3522 section 3.2 (Eifel detection), for a recovery with one retransmission and nothing else deemed lost:
+     * this ACK is the first to cover the retransmitted segment, and it echoes a segment sent before it.
+     */
+    private boolean isSpuriousRetransmission(long sndUnaBefore, TcpOption.Timestamps ts) {
+        return recoveryRetransmissions == 1 && sndUnaBefore <= recoveryRetransmitStart
+                && sndUna > recoveryRetransmitStart && retransmitQueue.lostBytes() == 0 && ts != null
+                && ts.tsEcr() != 0 && Seq.lt((int) ts.tsEcr(), timestampNow(recoveryRetransmitTime));
+    }
+
     private void enterRecovery(long now, Counter kind) {
         inRecovery = true;
+        partialAcks = 0;
+        recoveryRetransmissions = 0;
         recoveryPoint = sndNxt;
         retransmitFirst = true;
         statistics.increment(kind);
@@ -1177,6 +1233,7 @@ public final class TcpConnection {
         retransmitQueue.markAllLost();
         // RFC 6675 section 5.1 / RFC 6582 section 3.2: no fast recovery for data sent before the timeout.
         inRecovery = false;
+        partialAcks = 0;
         recoveryPoint = sndNxt;
         dupAcks = 0;
         retransmitFirst = true;
@@ -1319,6 +1376,10 @@ public final class TcpConnection {
         long pipeBefore = pipe();
         retransmitQueue.retransmitted(i, now);
         retransmitFirst = false;
+        if (inRecovery && recoveryRetransmissions++ == 0) {
+            recoveryRetransmitTime = now;
+            recoveryRetransmitStart = start;
+        }
         retransmittedSegments++;
         statistics.increment(Counter.RETRANSMITTED_SEGMENTS);
         if (controller != null) {

@@ -26,7 +26,8 @@ import java.util.List;
  *   <li>Incoming, for every segment the engine accepts: {@link #onSegment} once the segment passed the
  *       sequence, RST, SYN and ACK checks of RFC 9293 section 3.10.7.4 (for a SYN-ACK in SYN_SENT, once its
  *       ACK was found acceptable; for the SYN of a passive open, right after the connection was created), and
- *       before its data is queued. Then {@link #onData} for the bytes that became in order.</li>
+ *       before its data is queued. Then {@link #onData} for the bytes that became in order. An acceptable RST
+ *       goes to {@link #onReset} instead.</li>
  *   <li>{@link #onStateChanged} after every state transition.</li>
  * </ul>
  */
@@ -59,6 +60,14 @@ public interface TcpExtension {
      * connection it calls {@link TcpConnection#abort(List)}.
      */
     default void onSegment(TcpConnection connection, TcpSegment segment) {
+    }
+
+    /**
+     * An acceptable RST arrived (RFC 9293 section 3.10.7.3 and 3.10.7.4, RFC 5961 section 3.2); the connection
+     * closes right after this call. The extension reads the reasons the RST carries here: MP_TCPRST, MP_FASTCLOSE
+     * (RFC 8684 sections 3.5 and 3.6). {@link #onSegment} does not see RSTs.
+     */
+    default void onReset(TcpConnection connection, TcpSegment reset) {
     }
 
     /**

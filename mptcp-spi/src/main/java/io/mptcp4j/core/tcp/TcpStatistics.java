@@ -36,6 +36,8 @@ public final class TcpStatistics {
         SACK_RECOVERIES,
         /** ... and without, NewReno (TCPRenoRecovery). */
         RENO_RECOVERIES,
+        /** Fast recoveries undone: timestamps showed the original arrived, reordered, not lost (TCPPartialUndo). */
+        SPURIOUS_RECOVERIES,
         /** SYN or SYN-ACK retransmissions (TCPSynRetrans). */
         SYN_RETRANSMITS,
         /** Delayed ACKs sent when their timer fired (DelayedACKs). */

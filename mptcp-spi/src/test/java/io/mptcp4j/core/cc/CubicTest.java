@@ -54,6 +54,26 @@ class CubicTest {
     }
 
     @Test
+    void aSpuriousCongestionEventRestoresThePlateau() {
+        RttEstimator rtt = new RttEstimator();
+        Cubic cubic = new Cubic(MSS, rtt);
+        AckClock clock = clockFor(cubic, rtt, 100 * MS);
+        for (int i = 0; i < 4; i++) {
+            clock.round();
+        }
+        clock.lossAndRecovery(); // W_max 160 000, cwnd 112 000
+        cubic.onCongestionEvent(clock.now(), clock.now(), 112_000);
+
+        cubic.onSpuriousCongestionEvent(clock.now());
+
+        // Section 4.9: as if the second event never happened, fast convergence included.
+        assertThat(cubic.cwnd()).isEqualTo(112_000);
+        assertThat(cubic.ssthresh()).isEqualTo(112_000);
+        assertThat(cubic.wMaxBytes()).isEqualTo(160_000);
+        assertThat(cubic.inRecovery()).isFalse();
+    }
+
+    @Test
     void fastConvergenceLowersThePlateauWhenLosingBelowIt() {
         RttEstimator rtt = new RttEstimator();
         Cubic cubic = new Cubic(MSS, rtt);

@@ -127,6 +127,35 @@ class RenoTest {
     }
 
     @Test
+    void aSpuriousCongestionEventIsUndoneOnce() {
+        clock.round();
+        clock.round(); // cwnd 40 000
+        reno.onCongestionEvent(clock.now(), clock.now() - 1, 40_000);
+
+        reno.onSpuriousCongestionEvent(clock.now());
+
+        // RFC 4015 section 3.2: the window and threshold from before the event, and no recovery.
+        assertThat(reno.cwnd()).isEqualTo(40_000);
+        assertThat(reno.ssthresh()).isEqualTo(Long.MAX_VALUE);
+        assertThat(reno.inRecovery()).isFalse();
+        reno.onRecoveryEnd(clock.now());
+        assertThat(reno.cwnd()).isEqualTo(40_000);
+        // The episode no longer counts: a loss of a packet sent before it reduces the window.
+        reno.onCongestionEvent(clock.now(), clock.now() - 2, 40_000);
+        assertThat(reno.cwnd()).isEqualTo(20_000);
+    }
+
+    @Test
+    void aTimeoutIsNotUndone() {
+        reno.onCongestionEvent(0, -1, 40_000);
+        reno.onRetransmitTimeout(1, 40_000);
+
+        reno.onSpuriousCongestionEvent(2);
+
+        assertThat(reno.cwnd()).isEqualTo(MSS);
+    }
+
+    @Test
     void aTimeoutCollapsesToOneSegmentAndHalvesTheFlight() {
         clock.round();
         clock.round(); // cwnd 40 000

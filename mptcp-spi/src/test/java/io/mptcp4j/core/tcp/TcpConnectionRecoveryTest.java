@@ -160,6 +160,59 @@ class TcpConnectionRecoveryTest {
         }
 
         @Test
+        void onlyTheFirstPartialAckRestartsTheTimer() {
+            TcpHarness h = fiveSegmentsOut();
+            for (int i = 0; i < 3; i++) {
+                h.send(in().seq(0).ack(0));
+            }
+            h.expect(out().seq(0).ack(0).data(0, 1000));
+            // Segments 0 to 2 were lost. The first partial ACK restarts the 200 ms timer...
+            h.now += 50 * MS;
+            h.send(in().seq(0).ack(1000));
+            h.expect(out().seq(1000).ack(0).data(1000, 1000));
+            long deadline = h.conn.nextTimeout();
+            assertThat(deadline - h.now).isEqualTo(200 * MS);
+            // ...a later one does not (RFC 6582 section 4, the Impatient variant)...
+            h.now += 50 * MS;
+            h.send(in().seq(0).ack(2000));
+            h.expect(out().seq(2000).ack(0).data(2000, 1000));
+            assertThat(h.conn.nextTimeout()).isEqualTo(deadline);
+            // ...so the timeout comes 200 ms after the first one and resends from SND.UNA.
+            assertThat(h.advanceToNextTimeout()).isEqualTo(150 * MS);
+            h.expect(out().seq(2000).ack(0).data(2000, 1000));
+            assertThat(h.conn.inRecovery()).isFalse();
+        }
+
+        @Test
+        void aSpuriousFastRetransmitIsUndoneAndRaisesTheDuplicateAckThreshold() {
+            TcpHarness h = TcpHarness.with(plain().timestamps(true)).established(new TcpOption.Timestamps(700, 0));
+            int smss = 988; // 1000 less the padded timestamps option
+            h.write(pattern(0, 30 * smss));
+            long firstSent = h.now / MS;
+            assertThat(drain(h)).hasSize(10);
+            h.now += 20 * MS;
+            for (int i = 0; i < 3; i++) {
+                h.send(in().seq(0).ack(0).opt(new TcpOption.Timestamps(701 + i, firstSent)));
+            }
+            assertThat(offsets(drain(h))).containsExactly(0L);
+            h.send(in().seq(0).ack(0).opt(new TcpOption.Timestamps(704, firstSent)));
+            // The original arrives after four others: the first ACK to cover it echoes its timestamp (RFC 3522).
+            h.now += 2 * MS;
+            h.send(in().seq(0).ack(10 * smss).opt(new TcpOption.Timestamps(705, firstSent)));
+            assertThat(h.conn.inRecovery()).isFalse();
+            assertThat(h.statistics.get(TcpStatistics.Counter.SPURIOUS_RECOVERIES)).isEqualTo(1);
+            assertThat(h.conn.congestionWindow()).isEqualTo(10 * smss);
+            assertThat(drain(h)).hasSize(10);
+            // Now the fifth duplicate ACK, not the third, means a loss.
+            for (int i = 0; i < 4; i++) {
+                h.send(in().seq(0).ack(10 * smss).opt(new TcpOption.Timestamps(706 + i, firstSent)));
+            }
+            assertThat(h.conn.inRecovery()).isFalse();
+            h.send(in().seq(0).ack(10 * smss).opt(new TcpOption.Timestamps(710, firstSent)));
+            assertThat(h.conn.inRecovery()).isTrue();
+        }
+
+        @Test
         void duplicateAcksWithNewDataOrAWindowChangeDoNotCount() {
             TcpHarness h = fiveSegmentsOut();
             h.send(in().seq(0).ack(0).data("x"));
@@ -233,6 +286,63 @@ class TcpConnectionRecoveryTest {
             h.send(in().seq(0).ack(12_000));
             assertThat(h.conn.inRecovery()).isFalse();
             assertThat(h.conn.retransmittedSegments()).isEqualTo(2);
+        }
+
+        @Test
+        void aSpuriousFastRetransmitIsUndoneAndRaisesDupThresh() {
+            h = TcpHarness.with(plain().sack(true).timestamps(true))
+                    .established(new TcpOption.SackPermitted(), new TcpOption.Timestamps(700, 0));
+            int smss = 988; // 1000 less the padded timestamps option
+            h.write(pattern(0, 20 * smss));
+            long firstSent = h.now / MS;
+            assertThat(drain(h)).hasSize(10);
+            // Three segments above the first arrive ahead of it: it is deemed lost and resent.
+            h.now += 20 * MS;
+            h.send(in().seq(0).ack(0).opt(sack(localBlock(smss, 4 * smss)), new TcpOption.Timestamps(701, firstSent)));
+            assertThat(h.conn.inRecovery()).isTrue();
+            assertThat(offsets(drain(h))).containsExactly(0L);
+            // The original arrives after all: the first ACK to cover it echoes its timestamp (RFC 3522).
+            h.now += 2 * MS;
+            h.send(in().seq(0).ack(10 * smss).opt(new TcpOption.Timestamps(702, firstSent)));
+            assertThat(h.conn.inRecovery()).isFalse();
+            assertThat(h.statistics.get(TcpStatistics.Counter.SPURIOUS_RECOVERIES)).isEqualTo(1);
+            // The reduction is undone (RFC 4015): the initial window and slow start are back.
+            assertThat(h.conn.congestionWindow()).isEqualTo(10 * smss);
+            assertThat(h.conn.slowStartThreshold()).isEqualTo(Long.MAX_VALUE);
+            List<Long> next = offsets(drain(h));
+            assertThat(next).hasSizeGreaterThanOrEqualTo(5);
+            // Four segments arrived ahead of it: three SACKed above a hole no longer mean a loss...
+            long hole = next.get(0);
+            h.send(in().seq(0).ack(hole).opt(sack(localBlock(hole + smss, hole + 4 * smss)),
+                    new TcpOption.Timestamps(703, firstSent)));
+            assertThat(h.conn.inRecovery()).isFalse();
+            // ...four do.
+            h.send(in().seq(0).ack(hole).opt(sack(localBlock(hole + smss, hole + 5 * smss)),
+                    new TcpOption.Timestamps(704, firstSent)));
+            assertThat(h.conn.inRecovery()).isTrue();
+        }
+
+        @Test
+        void aRecoveryThatARetransmissionEndedKeepsDupThresh() {
+            h = TcpHarness.with(plain().sack(true).timestamps(true))
+                    .established(new TcpOption.SackPermitted(), new TcpOption.Timestamps(700, 0));
+            int smss = 988;
+            h.write(pattern(0, 20 * smss));
+            long firstSent = h.now / MS;
+            drain(h);
+            h.now += 20 * MS;
+            h.send(in().seq(0).ack(0).opt(sack(localBlock(smss, 4 * smss)), new TcpOption.Timestamps(701, firstSent)));
+            long resent = h.now / MS;
+            assertThat(offsets(drain(h))).containsExactly(0L);
+            // The retransmission filled the hole: its timestamp is echoed.
+            h.now += 20 * MS;
+            h.send(in().seq(0).ack(10 * smss).opt(new TcpOption.Timestamps(702, resent)));
+            assertThat(h.conn.inRecovery()).isFalse();
+            assertThat(h.statistics.get(TcpStatistics.Counter.SPURIOUS_RECOVERIES)).isZero();
+            long hole = offsets(drain(h)).get(0);
+            h.send(in().seq(0).ack(hole).opt(sack(localBlock(hole + smss, hole + 4 * smss)),
+                    new TcpOption.Timestamps(703, resent)));
+            assertThat(h.conn.inRecovery()).isTrue();
         }
 
         @Test
