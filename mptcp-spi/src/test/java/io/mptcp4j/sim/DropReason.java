@@ -13,5 +13,8 @@ public enum DropReason {
     LINK_DOWN,
 
     /** The sending host had no link toward the packet's destination. */
-    NO_ROUTE
+    NO_ROUTE,
+
+    /** The link's {@link PacketMutator} (a simulated middlebox) dropped it. */
+    FILTERED
 }

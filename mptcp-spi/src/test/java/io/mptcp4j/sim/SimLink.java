@@ -29,6 +29,7 @@ public final class SimLink {
     private final LinkCounters counters = new LinkCounters();
     private LinkConfig config;
     private boolean up = true;
+    private PacketMutator mutator;
 
     /** When the transmitter finishes the last packet it accepted. */
     private long busyUntil = Long.MIN_VALUE;
@@ -78,6 +79,11 @@ public final class SimLink {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    /** Puts a middlebox on the link: every packet offered from now on passes through it; null removes it. */
+    public void mutator(PacketMutator mutator) {
+        this.mutator = mutator;
+    }
+
     public boolean isUp() {
         return up;
     }
@@ -124,6 +130,16 @@ public final class SimLink {
 
     /** Offers a packet from the sending host; the bytes are copied before this returns. */
     void transmit(long now, ByteBuffer packet) {
+        if (mutator != null) {
+            ByteBuffer changed = mutator.mutate(packet);
+            if (changed == null) {
+                counters.offered(packet.remaining());
+                network.trace(now, TraceKind.SENT, name, null, packet);
+                drop(now, DropReason.FILTERED, packet);
+                return;
+            }
+            packet = changed;
+        }
         int size = packet.remaining();
         counters.offered(size);
         network.trace(now, TraceKind.SENT, name, null, packet);

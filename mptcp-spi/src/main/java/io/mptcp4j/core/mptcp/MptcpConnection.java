@@ -1,0 +1,1305 @@
+package io.mptcp4j.core.mptcp;
+
+import io.mptcp4j.core.event.FallbackReason;
+import io.mptcp4j.core.event.SubflowCloseReason;
+import io.mptcp4j.core.event.SubflowEvent;
+import io.mptcp4j.core.tcp.TcpConnection;
+import io.mptcp4j.core.tcp.TcpConnectionException;
+import io.mptcp4j.core.tcp.TcpEndpoint;
+import io.mptcp4j.core.tcp.TcpState;
+import io.mptcp4j.core.time.Deadlines;
+import io.mptcp4j.core.wire.MpCapable;
+import io.mptcp4j.core.wire.MpFail;
+import io.mptcp4j.core.wire.MpFastclose;
+import io.mptcp4j.core.wire.MpTcpRst;
+import io.mptcp4j.core.wire.MptcpCrypto;
+import io.mptcp4j.core.wire.TcpOption;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
+import static io.mptcp4j.core.time.Deadlines.NEVER;
+
+/**
+ * An MPTCP connection (RFC 8684): the "meta socket" the application reads and writes, over one or more TCP
+ * subflows. Sans-IO like the TCP engine it runs on: it is driven through its {@link MptcpStack}, which passes
+ * {@code now} in, and its application methods never block.
+ *
+ * <h2>What it does</h2>
+ * <ul>
+ *   <li>Keys, tokens and IDSNs of the MP_CAPABLE handshake (section 3.1), in both roles; HMAC-SHA256 only.</li>
+ *   <li>The 64-bit data sequence space (section 3.3): the application's bytes go into a connection-level send
+ *       queue, from which a {@link SubflowScheduler} hands chunks to subflows, each chunk under a DSS mapping;
+ *       they stay queued until a DATA_ACK covers them, so any of them can be sent again on any subflow
+ *       (reinjection), which a connection-level retransmission timer does for data a subflow delivered but the
+ *       peer never acknowledged at the data level.</li>
+ *   <li>Data-level reassembly across subflows, a connection-level receive window announced on every subflow
+ *       (section 3.3.4), a send window from DATA_ACK plus window, DATA_FIN and the close (section 3.3.3).</li>
+ *   <li>DSS checksums when either side asks (section 3.3.1); MP_FAIL, the infinite mapping and fallback to TCP
+ *       (section 3.7); MP_FASTCLOSE (3.5) and MP_TCPRST (3.6) both ways.</li>
+ * </ul>
+ *
+ * <p>After fallback the connection is a plain TCP connection under the same API: {@link #isFallback()} says so,
+ * and bytes pass through the one subflow unchanged.
+ *
+ * <p>Not thread-safe: one thread drives the stack and its connections. After an application call (write, read,
+ * close) the driver polls the stack for output.
+ */
+public final class MptcpConnection {
+
+    /** Whether the connection speaks MPTCP yet. */
+    enum Mode {
+        /** The handshake has not settled it. */
+        PENDING,
+        /** MPTCP, with DSS options. */
+        MPTCP,
+        /** Plain TCP (section 3.7), for good. */
+        FALLBACK
+    }
+
+    /** The floor of the connection-level retransmission timeout, as Linux's TCP_RTO_MIN. */
+    private static final long MIN_RTO_NANOS = 200_000_000L;
+    /** Its ceiling. */
+    private static final long MAX_RTO_NANOS = 60_000_000_000L;
+    /** A reinjection takes at most one mapping's worth at a time. */
+    private static final int MAX_REINJECTION = SendMappings.MAX_LENGTH;
+
+    private final MptcpStack stack;
+    private final MptcpConfig config;
+    private final boolean serverSide;
+    private final MptcpStatistics statistics;
+    private final SubflowScheduler scheduler;
+    private final List<Subflow> subflows = new ArrayList<>(2);
+    private final List<SubflowView> subflowView = Collections.unmodifiableList(subflows);
+    private int subflowsCreated;
+
+    private Mode mode = Mode.PENDING;
+    private MptcpState state;
+    private MptcpException error;
+    private boolean createdEventSent;
+    private boolean fullyEstablished;
+
+    // --- keys (section 3.1)
+    private boolean hasLocalKey;
+    private long localKey;
+    private long localToken;
+    private boolean hasRemoteKey;
+    private long remoteKey;
+    private long remoteToken;
+    private boolean checksums;
+
+    // --- sending
+    private final DataSendQueue sendQueue;
+    /** The data sequence number of our first byte: IDSN + 1, or 0 without keys. */
+    private long initialSendDsn;
+    private long dataSndNxt;
+    /** The right edge of the peer's connection-level receive window (section 3.3.4). */
+    private long peerWindowEdge;
+    private final ArrayDeque<long[]> reinjections = new ArrayDeque<>();
+    private boolean reinjected;
+    private boolean outputShutdown;
+    private boolean dataFinSent;
+    private boolean dataFinAcked;
+
+    // --- receiving
+    private final DataReceiveBuffer receiveBuffer;
+    private boolean receiveStarted;
+    private long initialReceiveDsn;
+    private boolean peerDataFinKnown;
+    private long peerDataFinDsn;
+    private boolean peerDataFinReceived;
+    /** Every subflow's input ended without a DATA_FIN: nothing more can arrive (as Linux treats it). */
+    private boolean subflowsEnded;
+    /** The right edge of the window last announced. */
+    private long announcedEdge;
+    private boolean closedByApplication;
+
+    // --- connection-level retransmission
+    private long retransmitDeadline = NEVER;
+    private int retransmitBackoff;
+    /** After a full close, how long to wait in FIN_WAIT_2 for the peer's DATA_FIN. */
+    private long closeDeadline = NEVER;
+
+    MptcpConnection(MptcpStack stack, MptcpConfig config, boolean serverSide) {
+        this.stack = stack;
+        this.config = config;
+        this.serverSide = serverSide;
+        this.statistics = new MptcpStatistics(stack.statistics());
+        this.scheduler = config.newScheduler();
+        this.sendQueue = new DataSendQueue(config.sendBufferSize());
+        this.receiveBuffer = new DataReceiveBuffer(config.receiveBufferSize());
+        this.state = serverSide ? MptcpState.SYN_RECEIVED : MptcpState.SYN_SENT;
+    }
+
+    // =====================================================================================================
+    // Getters
+    // =====================================================================================================
+
+    public MptcpState state() {
+        return state;
+    }
+
+    public MptcpConfig config() {
+        return config;
+    }
+
+    /** Why the connection failed, or null if it did not (yet). */
+    public MptcpException error() {
+        return error;
+    }
+
+    /** Whether this side accepted the connection (the MP_CAPABLE responder). */
+    public boolean isServerSide() {
+        return serverSide;
+    }
+
+    /** Whether the connection runs as plain TCP (RFC 8684 section 3.7), from the start or since a fallback. */
+    public boolean isFallback() {
+        return mode == Mode.FALLBACK;
+    }
+
+    /** Whether DSS checksums are in use: either side asked for them (section 3.1) and MPTCP is in use. */
+    public boolean isChecksumEnabled() {
+        return checksums && mode == Mode.MPTCP;
+    }
+
+    /** Whether both sides know both keys and the peer confirmed MPTCP (section 3.1). */
+    public boolean isFullyEstablished() {
+        return fullyEstablished;
+    }
+
+    /** Whether this side has a key (it offered or accepted MP_CAPABLE). */
+    public boolean hasLocalKey() {
+        return hasLocalKey;
+    }
+
+    /** This side's 64-bit key; meaningful when {@link #hasLocalKey()}. */
+    public long localKey() {
+        return localKey;
+    }
+
+    /** This side's token (unsigned 32-bit, the peer names the connection by it in MP_JOIN), or 0. */
+    public long token() {
+        return localToken;
+    }
+
+    /** Whether the peer's key is known. */
+    public boolean hasRemoteKey() {
+        return hasRemoteKey;
+    }
+
+    /** The peer's 64-bit key; meaningful when {@link #hasRemoteKey()}. */
+    public long remoteKey() {
+        return remoteKey;
+    }
+
+    /** The peer's token (unsigned 32-bit), or 0 while its key is unknown. */
+    public long remoteToken() {
+        return remoteToken;
+    }
+
+    /** The subflows, live and read-only; the first is the initial one while it lives. */
+    public List<SubflowView> subflows() {
+        return subflowView;
+    }
+
+    /** This connection's counters (the stack's count them too). */
+    public MptcpStatistics statistics() {
+        return statistics;
+    }
+
+    /** Bytes the application can read now. */
+    public int readableBytes() {
+        return receiveBuffer.readable();
+    }
+
+    /** Bytes written and not yet acknowledged at the data level, unsent ones included. */
+    public int bufferedSendBytes() {
+        return sendQueue.length();
+    }
+
+    /** Data bytes the application wrote so far. */
+    public long bytesWritten() {
+        return sendQueue.end() - initialSendDsn;
+    }
+
+    /** Data bytes the peer acknowledged at the data level (DATA_ACK, or TCP ACK after fallback). */
+    public long bytesAcked() {
+        return sendQueue.una() - initialSendDsn;
+    }
+
+    // --- readiness
+
+    /** Whether {@link #read} returns something other than 0: data, end of stream, or the connection closed. */
+    public boolean isReadable() {
+        return receiveBuffer.readable() > 0 || isInputShutdown() || state == MptcpState.CLOSED;
+    }
+
+    /** Whether {@link #write} would take a useful number of bytes. */
+    public boolean isWritable() {
+        return canWrite() && sendQueue.free() >= Math.min(MptcpConfig.MIN_BUFFER / 4, config.sendBufferSize());
+    }
+
+    /** Whether the handshake completed and the connection is not closed. */
+    public boolean isConnected() {
+        return state.isConnected();
+    }
+
+    public boolean isClosed() {
+        return state == MptcpState.CLOSED;
+    }
+
+    /** Whether the application shut down output (or closed). */
+    public boolean isOutputShutdown() {
+        return outputShutdown;
+    }
+
+    /** Whether the peer's data stream ended: its DATA_FIN (or FIN after fallback) arrived in order. */
+    public boolean isInputShutdown() {
+        return peerDataFinReceived || subflowsEnded;
+    }
+
+    // =====================================================================================================
+    // Application calls
+    // =====================================================================================================
+
+    /**
+     * Copies bytes from {@code src} into the connection-level send buffer; they go out as the windows allow.
+     * Data written before the handshake completes waits for it.
+     *
+     * @return the bytes taken, 0 if the buffer is full
+     * @throws IllegalStateException if output was shut down or the connection is closed
+     */
+    public int write(ByteBuffer src) {
+        if (!canWrite()) {
+            if (outputShutdown) {
+                throw new IllegalStateException("output is shut down (DATA_FIN queued)");
+            }
+            throw new IllegalStateException("connection is " + state
+                    + (error != null ? ": " + error.getMessage() : ""));
+        }
+        int n = sendQueue.write(src);
+        if (n > 0) {
+            push();
+        }
+        return n;
+    }
+
+    /**
+     * Copies readable bytes into {@code dst}.
+     *
+     * @return the bytes copied; 0 if none are ready; -1 at the end of the stream (the peer's DATA_FIN arrived and
+     * everything before it was read) or when the connection is closed with nothing left to read
+     */
+    public int read(ByteBuffer dst) {
+        int n = receiveBuffer.read(dst);
+        if (mode == Mode.FALLBACK && dst.hasRemaining()) {
+            pullFallbackBytes();
+            n += receiveBuffer.read(dst);
+        }
+        if (n == 0) {
+            return isInputShutdown() || state == MptcpState.CLOSED ? -1 : 0;
+        }
+        afterApplicationRead();
+        return n;
+    }
+
+    /**
+     * Half-close (RFC 8684 section 3.3.3): a DATA_FIN follows the queued data; once it is acknowledged the
+     * subflows send their FINs. After fallback, the subflow's FIN. Harmless if already shut down.
+     */
+    public void shutdownOutput() {
+        if (outputShutdown || state == MptcpState.CLOSED) {
+            return;
+        }
+        outputShutdown = true;
+        if (state == MptcpState.ESTABLISHED) {
+            setState(MptcpState.FIN_WAIT_1);
+        } else if (state == MptcpState.CLOSE_WAIT) {
+            setState(MptcpState.LAST_ACK);
+        }
+        // Before the handshake completes, the data written so far and the DATA_FIN wait for it.
+        push();
+    }
+
+    /**
+     * Graceful close: shuts down output and stops reading. With received data still unread, the connection is
+     * aborted instead (MP_FASTCLOSE), as Linux does; data arriving after the close aborts it too.
+     */
+    public void close() {
+        if (state == MptcpState.CLOSED) {
+            return;
+        }
+        if (receiveBuffer.readable() > 0 || mode == Mode.FALLBACK && fallbackBytesWaiting()) {
+            abort();
+            return;
+        }
+        closedByApplication = true;
+        shutdownOutput();
+        armCloseTimer();
+    }
+
+    private void armCloseTimer() {
+        if (closedByApplication && state == MptcpState.FIN_WAIT_2 && closeDeadline == NEVER) {
+            closeDeadline = Deadlines.after(stack.now(), config.subflowConfig().finWait2TimeoutNanos());
+            stack.timerChanged(this);
+        }
+    }
+
+    /**
+     * Closes the connection at once: MP_FASTCLOSE on a RST on every subflow (RFC 8684 section 3.5), or a plain RST
+     * after fallback. Queued data is discarded.
+     */
+    public void abort() {
+        if (state == MptcpState.CLOSED) {
+            return;
+        }
+        fail(new MptcpException(MptcpException.Reason.ABORTED, "connection aborted"), fastcloseOptions());
+    }
+
+    /**
+     * Resets one subflow with MP_TCPRST and this reason (RFC 8684 section 3.6; the {@code REASON_} constants of
+     * {@link MpTcpRst}). Its unacknowledged data moves to the other subflows; resetting the last subflow ends the
+     * connection.
+     *
+     * @throws IllegalArgumentException if {@code subflow} is not one of this connection's
+     */
+    public void resetSubflow(SubflowView subflow, int reason) {
+        if (!(subflow instanceof Subflow s) || !subflows.contains(s)) {
+            throw new IllegalArgumentException(subflow + " is not a subflow of this connection");
+        }
+        List<TcpOption> options = mode == Mode.FALLBACK ? List.of() : List.of(new MpTcpRst(false, reason));
+        if (subflows.size() == 1) {
+            fail(new MptcpException(MptcpException.Reason.ABORTED, "the last subflow was reset locally (reason "
+                    + resetReasonName(reason) + ")"), options);
+            return;
+        }
+        s.reset(options);
+    }
+
+    // =====================================================================================================
+    // Timers (driven by the stack)
+    // =====================================================================================================
+
+    /** The earliest connection-level deadline (retransmission, close), or {@link Deadlines#NEVER}. */
+    long nextTimeout() {
+        return Deadlines.earliest(retransmitDeadline, closeDeadline);
+    }
+
+    /** Runs the connection-level timers that are due; calling it early is harmless. */
+    void handleTimeout(long now) {
+        if (Deadlines.isDue(closeDeadline, now)) {
+            // The application closed and the peer never sent its DATA_FIN: give up waiting, as TCP's FIN_WAIT_2
+            // timeout and Linux's MPTCP close timeout do.
+            closeDeadline = NEVER;
+            enterClosed(null);
+            return;
+        }
+        if (Deadlines.isDue(retransmitDeadline, now)) {
+            retransmitDeadline = NEVER;
+            onRetransmissionTimeout();
+        }
+    }
+
+    /**
+     * The connection-level retransmission timer (as Linux's {@code mptcp_retransmit_timer}): the DATA_ACK has not
+     * moved for a while. Data a subflow still has in flight is left to its own retransmissions; data a subflow
+     * delivered, or that sits on a subflow that is gone, is sent again (reinjected); an unacknowledged DATA_FIN
+     * is repeated.
+     */
+    private void onRetransmissionTimeout() {
+        if (mode != Mode.MPTCP || state == MptcpState.CLOSED) {
+            return;
+        }
+        long una = sendQueue.una();
+        if (DataSequence.before(una, dataSndNxt)) {
+            // The peer acknowledges a mapping only once all of it arrived (with checksums, once verified).
+            Subflow carrier = carrierOf(una);
+            SendMapping m = carrier == null ? null : mappingOn(carrier, una);
+            boolean inFlightOnSubflow = m != null && carrier.tcp().bytesAcked() < m.end()
+                    && !carrier.tcp().isClosed();
+            if (!inFlightOnSubflow) {
+                reinject(una, (int) Math.min(MAX_REINJECTION, dataSndNxt - una));
+                retransmitBackoff++;
+                push();
+            }
+        } else if (dataFinSent && !dataFinAcked) {
+            retransmitBackoff++;
+            for (Subflow s : subflows) {
+                s.tcp().requestAck();
+            }
+        }
+        armRetransmit();
+    }
+
+    private void armRetransmit() {
+        boolean outstanding = DataSequence.before(sendQueue.una(), dataSndNxt) || dataFinSent && !dataFinAcked;
+        if (mode != Mode.MPTCP || !outstanding || state == MptcpState.CLOSED) {
+            retransmitDeadline = NEVER;
+            return;
+        }
+        if (retransmitDeadline == NEVER) {
+            long rto = MIN_RTO_NANOS;
+            for (Subflow s : subflows) {
+                rto = Math.max(rto, s.tcp().rttStats().rtoNanos());
+            }
+            for (int i = 0; i < retransmitBackoff && rto < MAX_RTO_NANOS; i++) {
+                rto *= 2;
+            }
+            retransmitDeadline = Deadlines.after(stack.now(), Math.min(rto, MAX_RTO_NANOS));
+            stack.timerChanged(this);
+        }
+    }
+
+    // =====================================================================================================
+    // The handshake (section 3.1), called by the initial subflow
+    // =====================================================================================================
+
+    /** The client's MP_CAPABLE for its SYN, or null when it does not try MPTCP. */
+    MpCapable synOption() {
+        return hasLocalKey && mode != Mode.FALLBACK ? MpCapable.syn(capableFlags(config.checksums())) : null;
+    }
+
+    /** The server's MP_CAPABLE for its SYN-ACK, or null for a plain TCP connection. */
+    MpCapable synAckOption() {
+        return mode == Mode.PENDING && hasLocalKey ? MpCapable.synAck(capableFlags(checksums), localKey) : null;
+    }
+
+    /** The client's MP_CAPABLE with both keys: the third ACK, or with the first data's data-level length. */
+    MpCapable thirdAckOption(int dataLevelLength, boolean withData, int checksum) {
+        int flags = capableFlags(checksums);
+        if (!withData) {
+            return MpCapable.ack(flags, localKey, remoteKey);
+        }
+        return checksums ? MpCapable.ackWithData(flags, localKey, remoteKey, dataLevelLength, checksum)
+                : MpCapable.ackWithData(flags, localKey, remoteKey, dataLevelLength);
+    }
+
+    private static int capableFlags(boolean checksum) {
+        return MpCapable.FLAG_HMAC_SHA256 | (checksum ? MpCapable.FLAG_CHECKSUM_REQUIRED : 0);
+    }
+
+    /** The client side: a key before the SYN goes out. */
+    void startClient(Subflow initial) {
+        addSubflow(initial);
+        newLocalKey();
+    }
+
+    void addSubflow(Subflow s) {
+        subflows.add(s);
+        subflowsCreated++;
+    }
+
+    private void newLocalKey() {
+        localKey = stack.registerNewKey(this);
+        localToken = MptcpCrypto.token(localKey);
+        hasLocalKey = true;
+        initialSendDsn = MptcpCrypto.idsn(localKey) + 1;
+        sendQueue.start(initialSendDsn);
+        dataSndNxt = initialSendDsn;
+    }
+
+    /** The server got a SYN: MP_CAPABLE with HMAC-SHA256 starts MPTCP, anything else is plain TCP. */
+    void onSyn(Subflow s, MpCapable option) {
+        if (isUsable(option)) {
+            count(Counter.MP_CAPABLE_SYN_RX);
+            newLocalKey();
+            checksums = config.checksums() || option.checksumRequired();
+            return;
+        }
+        if (option != null) {
+            count(Counter.IGNORED_OPTIONS);
+        }
+        if (config.fallbackPolicy() == FallbackPolicy.REFUSE) {
+            fail(new MptcpException(MptcpException.Reason.FALLBACK_REFUSED, "the peer " + s.tcp().remote()
+                    + " did not offer MPTCP v1 with HMAC-SHA256, and fallback is refused"), List.of());
+            return;
+        }
+        // Plain TCP from the start: no keys, no events, data sequence numbers counted from 0.
+        mode = Mode.FALLBACK;
+        startSequenceSpaces(0, 0);
+        s.enterFallback(0);
+    }
+
+    /** The client got the SYN-ACK. */
+    void onSynAck(Subflow s, MpCapable option) {
+        if (mode != Mode.PENDING) {
+            return;
+        }
+        if (!isUsable(option)) {
+            if (option != null) {
+                count(Counter.IGNORED_OPTIONS);
+            }
+            count(Counter.MP_CAPABLE_FALLBACK_SYNACK);
+            fallBack(s, FallbackReason.SYN_ACK_WITHOUT_MP_CAPABLE);
+            return;
+        }
+        count(Counter.MP_CAPABLE_SYNACK_RX);
+        checksums = config.checksums() || option.checksumRequired();
+        learnRemoteKey(option.senderKey());
+        mode = Mode.MPTCP;
+        createdEventSent = true;
+        stack.emit(new SubflowEvent.ConnectionCreated(localToken, stack.now(), address(s.tcp().local()),
+                address(s.tcp().remote()), false));
+    }
+
+    /** The server got the ACK that completes the handshake: it must carry MP_CAPABLE with our key. */
+    void onThirdAck(Subflow s, MpCapable option) {
+        if (mode != Mode.PENDING) {
+            return;
+        }
+        if (option == null || !isOwnKey(option.receiverKey()) || option.extensibility() || !option.hmacSha256()) {
+            if (option != null) {
+                count(Counter.IGNORED_OPTIONS);
+            }
+            count(Counter.MP_CAPABLE_FALLBACK_ACK);
+            fallBack(s, FallbackReason.ACK_WITHOUT_MP_CAPABLE);
+            return;
+        }
+        count(Counter.MP_CAPABLE_ACK_RX);
+        learnRemoteKey(option.senderKey());
+        mode = Mode.MPTCP;
+        fullyEstablished = true;
+        createdEventSent = true;
+        InetSocketAddress local = address(s.tcp().local());
+        InetSocketAddress remote = address(s.tcp().remote());
+        stack.emit(new SubflowEvent.ConnectionCreated(localToken, stack.now(), local, remote, true));
+        stack.emit(new SubflowEvent.ConnectionEstablished(localToken, stack.now(), local, remote, true));
+        peerWindowEdge = sendQueue.una() + s.tcp().sendWindow();
+    }
+
+    /** The client got the server's first DSS: the connection is confirmed (section 3.1). */
+    void onFullyEstablished(Subflow s) {
+        if (fullyEstablished) {
+            return;
+        }
+        fullyEstablished = true;
+        stack.emit(new SubflowEvent.ConnectionEstablished(localToken, stack.now(), address(s.tcp().local()),
+                address(s.tcp().remote()), false));
+    }
+
+    private static boolean isUsable(MpCapable option) {
+        // Section 3.1: B set means an extension we do not know; H is the one algorithm we speak.
+        return option != null && !option.extensibility() && option.hmacSha256();
+    }
+
+    boolean isOwnKey(long key) {
+        return hasLocalKey && key == localKey;
+    }
+
+    private void learnRemoteKey(long key) {
+        remoteKey = key;
+        remoteToken = MptcpCrypto.token(key);
+        hasRemoteKey = true;
+        startSequenceSpaces(sendQueue.una(), MptcpCrypto.idsn(key) + 1);
+    }
+
+    private void startSequenceSpaces(long send, long receive) {
+        if (!hasLocalKey) {
+            sendQueue.start(send);
+            dataSndNxt = send;
+        }
+        if (!receiveStarted) {
+            receiveBuffer.start(receive);
+            initialReceiveDsn = receive;
+            announcedEdge = receiveBuffer.rightEdge();
+            receiveStarted = true;
+        }
+    }
+
+    /** The data sequence number of the peer's first byte (its IDSN + 1, or 0 without keys). */
+    long initialReceiveDsn() {
+        return initialReceiveDsn;
+    }
+
+
+    // =====================================================================================================
+    // Fallback (section 3.7)
+    // =====================================================================================================
+
+    /**
+     * Continues as plain TCP on {@code s}, if the connection may: a single subflow so far, every byte sent once
+     * (no reinjection) and nothing held out of order, so both byte streams still map one to one onto the data
+     * sequence space. Otherwise the subflow is reset (MP_TCPRST). {@link FallbackPolicy#REFUSE} resets instead.
+     *
+     * @return whether the connection fell back (or already had)
+     */
+    boolean fallBack(Subflow s, FallbackReason reason) {
+        if (mode == Mode.FALLBACK) {
+            return true;
+        }
+        if (config.fallbackPolicy() == FallbackPolicy.REFUSE) {
+            fail(new MptcpException(MptcpException.Reason.FALLBACK_REFUSED, "MPTCP is required but the connection"
+                    + " would fall back to TCP (" + reason + ")"), resetOptions(MpTcpRst.REASON_MPTCP_ERROR));
+            return false;
+        }
+        if (!infiniteFallbackAllowed()) {
+            resetSubflowOrFail(s, MpTcpRst.REASON_MPTCP_ERROR, List.of(), "cannot fall back to TCP (" + reason
+                    + ") with several subflows or reinjected data");
+            return false;
+        }
+        mode = Mode.FALLBACK;
+        count(Counter.FALLBACKS);
+        if (reason == FallbackReason.DATA_WITHOUT_MAPPING || reason == FallbackReason.DSS_MISSING_BEFORE_CONFIRMED) {
+            count(Counter.DSS_FALLBACK);
+        }
+        startSequenceSpaces(0, 0);
+        s.enterFallback(dataSndNxt);
+        reinjections.clear();
+        retransmitDeadline = NEVER;
+        stack.emit(new SubflowEvent.Fallback(localToken, stack.now(), address(s.tcp().local()),
+                address(s.tcp().remote()), reason));
+        if (dataFinSent && !dataFinAcked) {
+            // The DATA_FIN was not acknowledged: TCP's FIN carries the end of the stream now.
+            dataFinSent = false;
+        }
+        return true;
+    }
+
+    private boolean infiniteFallbackAllowed() {
+        return subflowsCreated == 1 && !reinjected && !receiveBuffer.hasOutOfOrder();
+    }
+
+    /** The peer sent MP_FAIL: its checksum of our data failed (section 3.7). */
+    void onMpFail(Subflow s, long dsn) {
+        count(Counter.MP_FAIL_RX);
+        if (s.hasSentMpFail()) {
+            return; // the answer to ours
+        }
+        if (infiniteFallbackAllowed() && config.fallbackPolicy() == FallbackPolicy.ALLOW) {
+            // Answer with MP_FAIL and an infinite mapping on the next data (as Linux), then plain TCP.
+            s.sendMpFail(dsn);
+            s.sendInfiniteMapping();
+            fallBack(s, FallbackReason.MP_FAIL_RECEIVED);
+        } else {
+            resetSubflowOrFail(s, MpTcpRst.REASON_MIDDLEBOX_INTERFERENCE, List.of(),
+                    "the peer reported a DSS checksum failure (MP_FAIL)");
+        }
+    }
+
+    /** A mapping's DSS checksum failed (sections 3.3.1 and 3.7). */
+    void onChecksumFailure(Subflow s, ReceivedMapping m, ByteBuffer bytes) {
+        count(Counter.DATA_CSUM_ERR);
+        boolean inOrder = m.dsn() == receiveBuffer.rcvNxt();
+        if (inOrder && infiniteFallbackAllowed() && config.fallbackPolicy() == FallbackPolicy.ALLOW) {
+            // The sole subflow: signal MP_FAIL and go on as TCP would, with the bytes as they arrived.
+            count(Counter.DSS_CORRUPTION_FALLBACK);
+            s.sendMpFail(m.dsn());
+            deliver(m.dsn(), bytes);
+            fallBack(s, FallbackReason.CHECKSUM_FAILED);
+            return;
+        }
+        count(Counter.DSS_CORRUPTION_RESET);
+        resetSubflowOrFail(s, MpTcpRst.REASON_MIDDLEBOX_INTERFERENCE, List.of(new MpFail(m.dsn())),
+                "a DSS checksum failed (middlebox interference)");
+    }
+
+    /**
+     * A mapping on {@code s} contradicts an earlier one: the sole subflow falls back to TCP if it may (as Linux
+     * does for its MP_CAPABLE subflow), otherwise the subflow is reset with MP_TCPRST.
+     */
+    void onInvalidMapping(Subflow s) {
+        if (mode == Mode.MPTCP && infiniteFallbackAllowed() && config.fallbackPolicy() == FallbackPolicy.ALLOW) {
+            fallBack(s, FallbackReason.INVALID_MAPPING);
+        } else {
+            resetSubflowOrFail(s, MpTcpRst.REASON_MPTCP_ERROR, List.of(),
+                    "a DSS mapping contradicts an earlier one for the same bytes");
+        }
+    }
+
+    private void resetSubflowOrFail(Subflow s, int reason, List<TcpOption> extra, String what) {
+        List<TcpOption> options = new ArrayList<>(extra);
+        options.add(new MpTcpRst(false, reason));
+        if (subflows.size() <= 1) {
+            fail(new MptcpException(MptcpException.Reason.PROTOCOL_ERROR, what + "; reset the last subflow"),
+                    options);
+        } else {
+            s.reset(options);
+        }
+    }
+
+    // =====================================================================================================
+    // Sending
+    // =====================================================================================================
+
+    Mode mode() {
+        return mode;
+    }
+
+    boolean checksums() {
+        return checksums;
+    }
+
+    /** The data sequence number the next new byte gets (DATA_ACKs are widened against it). */
+    long dataSendNext() {
+        return dataSndNxt;
+    }
+
+    /** The DATA_ACK to send: everything received in order, plus the DATA_FIN once it arrived. */
+    long dataAck() {
+        return receiveBuffer.rcvNxt() + (peerDataFinReceived ? 1 : 0);
+    }
+
+    /** The DSN of our DATA_FIN while it waits for its DATA_ACK, or null. */
+    Long dataFinToSend() {
+        return dataFinSent && !dataFinAcked && mode == Mode.MPTCP ? sendQueue.end() : null;
+    }
+
+    /**
+     * Hands queued data to subflows: reinjections first, then new data within the peer's window, each chunk to
+     * the subflow the scheduler picks; then the DATA_FIN (or the subflow's FIN after fallback).
+     */
+    private void push() {
+        if (mode == Mode.PENDING || state == MptcpState.CLOSED) {
+            return;
+        }
+        List<SubflowView> candidates = new ArrayList<>(subflows.size());
+        while (true) {
+            long[] reinjection = reinjections.peek();
+            long dsn;
+            long available;
+            if (reinjection != null) {
+                long una = sendQueue.una();
+                if (DataSequence.before(reinjection[0], una)) {
+                    long skip = Math.min(reinjection[1], una - reinjection[0]);
+                    reinjection[0] += skip;
+                    reinjection[1] -= skip;
+                }
+                if (reinjection[1] <= 0) {
+                    reinjections.poll();
+                    continue;
+                }
+                dsn = reinjection[0];
+                available = reinjection[1];
+            } else {
+                dsn = dataSndNxt;
+                available = sendQueue.end() - dataSndNxt;
+                if (mode == Mode.MPTCP) {
+                    available = Math.min(available, peerWindowEdge - dataSndNxt);
+                }
+            }
+            if (available <= 0) {
+                break;
+            }
+            candidates.clear();
+            for (Subflow s : subflows) {
+                if (s.room() > 0) {
+                    candidates.add(s);
+                }
+            }
+            if (candidates.isEmpty()) {
+                break;
+            }
+            SubflowView chosen = reinjection != null
+                    ? scheduler.selectForReinjection(candidates, carrierOf(dsn))
+                    : scheduler.selectForData(candidates);
+            if (!(chosen instanceof Subflow s) || !candidates.contains(s)) {
+                break;
+            }
+            int n = (int) Math.min(Math.min(available, s.room()), SendMappings.MAX_LENGTH);
+            int written = s.send(sendQueue, dsn, n, checksums && mode == Mode.MPTCP);
+            if (written == 0) {
+                break;
+            }
+            if (reinjection != null) {
+                reinjection[0] += written;
+                reinjection[1] -= written;
+                count(Counter.RETRANSMISSIONS);
+            } else {
+                dataSndNxt += written;
+            }
+        }
+        sendDataFinIfDue();
+        armRetransmit();
+    }
+
+    private void sendDataFinIfDue() {
+        if (!outputShutdown || dataSndNxt != sendQueue.end() || !reinjections.isEmpty()) {
+            return;
+        }
+        if (mode == Mode.FALLBACK) {
+            for (Subflow s : subflows) {
+                s.tcp().shutdownOutput();
+            }
+            return;
+        }
+        if (!dataFinSent) {
+            // Section 3.3.3: the DATA_FIN takes the data sequence number after the last byte; it rides on ACKs
+            // of every subflow until a DATA_ACK covers it.
+            dataFinSent = true;
+            for (Subflow s : subflows) {
+                s.tcp().requestAck();
+            }
+        }
+    }
+
+    /** Queues data for sending again, on whichever subflow the scheduler picks. */
+    private void reinject(long dsn, int length) {
+        if (length <= 0) {
+            return;
+        }
+        reinjected = true;
+        reinjections.add(new long[] {dsn, length});
+    }
+
+    /** The subflow whose mappings carry {@code dsn}, the last one to get it if several did. */
+    private Subflow carrierOf(long dsn) {
+        Subflow found = null;
+        for (Subflow s : subflows) {
+            if (mappingOn(s, dsn) != null) {
+                found = s;
+            }
+        }
+        return found;
+    }
+
+    /** The most recent mapping by which {@code s} carried {@code dsn}, or null. */
+    private static SendMapping mappingOn(Subflow s, long dsn) {
+        SendMappings sent = s.sent;
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            SendMapping m = sent.get(i);
+            if (!DataSequence.before(dsn, m.dsn) && DataSequence.before(dsn, m.dsnEnd())) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** A DATA_ACK arrived (section 3.3.2), with the window of its segment, scaled (section 3.3.4). */
+    void onDataAck(Subflow s, long ack, long window) {
+        long highest = dataSndNxt + (dataFinSent ? 1 : 0);
+        if (DataSequence.after(ack, highest) || DataSequence.before(ack, sendQueue.una())) {
+            return; // beyond what was sent, or older than what is acknowledged
+        }
+        if (DataSequence.after(ack, sendQueue.una())) {
+            sendQueue.acknowledge(DataSequence.before(ack, sendQueue.end()) ? ack : sendQueue.end());
+            retransmitBackoff = 0;
+            retransmitDeadline = NEVER;
+        }
+        peerWindowEdge = DataSequence.max(peerWindowEdge, ack + window);
+        if (dataFinSent && !dataFinAcked && ack == sendQueue.end() + 1) {
+            dataFinAcked = true;
+            ourDataFinAcknowledged();
+        }
+    }
+
+    /** After every segment a subflow accepted: acknowledgments may have freed room to send more. */
+    void afterSegment(Subflow s) {
+        if (mode == Mode.FALLBACK) {
+            long acked = s.fallbackDataAck();
+            if (DataSequence.after(acked, sendQueue.una())) {
+                sendQueue.acknowledge(DataSequence.before(acked, sendQueue.end()) ? acked : sendQueue.end());
+            }
+        }
+        s.sent.prune(s.tcp().bytesAcked(), sendQueue.una());
+        push();
+    }
+
+    // =====================================================================================================
+    // Receiving
+    // =====================================================================================================
+
+    /** The data sequence number expected next (32-bit DSNs are widened against it). */
+    long receiveNext() {
+        return receiveBuffer.rcvNxt();
+    }
+
+    /**
+     * Mapped bytes of a subflow: kept if they fall in the window, counted and dropped if they were received
+     * before or lie beyond it (Linux's DuplicateData and NoDSSInWindow). Consumes {@code data}.
+     */
+    void deliver(long dsn, ByteBuffer data) {
+        int n = data.remaining();
+        long rcvNxt = receiveBuffer.rcvNxt();
+        long edge = receiveBuffer.rightEdge();
+        if (!DataSequence.after(dsn + n, rcvNxt)) {
+            count(Counter.DUPLICATE_DATA);
+            data.position(data.limit());
+            return;
+        }
+        if (!DataSequence.before(dsn, edge)) {
+            count(Counter.NO_DSS_IN_WINDOW);
+            data.position(data.limit());
+            return;
+        }
+        int end = data.limit();
+        if (DataSequence.before(dsn, rcvNxt)) {
+            data.position(data.position() + (int) (rcvNxt - dsn));
+            dsn = rcvNxt;
+        }
+        if (DataSequence.after(dsn + data.remaining(), edge)) {
+            count(Counter.NO_DSS_IN_WINDOW);
+            data.limit(data.position() + (int) (edge - dsn));
+        }
+        if (closedByApplication) {
+            // As TCP (RFC 1122 section 4.2.2.13): data after a full close is lost; say so.
+            data.limit(end).position(end);
+            abort();
+            return;
+        }
+        if (!receiveBuffer.store(dsn, data)) {
+            count(Counter.OFO_QUEUE);
+        }
+        data.limit(end).position(end);
+        checkPeerDataFin();
+    }
+
+    /**
+     * After fallback: bytes of the subflow stream in order, taken as far as the connection-level buffer has room;
+     * the rest stays in the subflow's buffer, whose window then closes. Returns how many were taken.
+     */
+    int receivePassThrough(long dsn, ByteBuffer data) {
+        if (dsn != receiveBuffer.rcvNxt()) {
+            throw new IllegalStateException("fallback data at DSN " + Long.toUnsignedString(dsn) + " while "
+                    + Long.toUnsignedString(receiveBuffer.rcvNxt()) + " is expected");
+        }
+        if (closedByApplication) {
+            data.position(data.limit());
+            abort();
+            return 0;
+        }
+        long room = receiveBuffer.rightEdge() - receiveBuffer.rcvNxt();
+        int n = (int) Math.min(room, data.remaining());
+        if (n > 0) {
+            int end = data.limit();
+            data.limit(data.position() + n);
+            receiveBuffer.store(dsn, data);
+            data.limit(end);
+        }
+        return n;
+    }
+
+    /** Takes what the subflow buffered while the connection-level buffer was full (fallback only). */
+    private void pullFallbackBytes() {
+        if (subflows.isEmpty()) {
+            return;
+        }
+        TcpConnection tcp = subflows.get(0).tcp();
+        long room = receiveBuffer.rightEdge() - receiveBuffer.rcvNxt();
+        if (room <= 0 || tcp.readableBytes() == 0) {
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(room, tcp.readableBytes()));
+        int n = tcp.read(chunk);
+        if (n > 0) {
+            chunk.flip();
+            subflows.get(0).advanceConsumed(n);
+            receiveBuffer.store(receiveBuffer.rcvNxt(), chunk);
+        }
+        fallbackProgress(subflows.get(0));
+    }
+
+    private boolean fallbackBytesWaiting() {
+        return !subflows.isEmpty() && subflows.get(0).tcp().readableBytes() > 0;
+    }
+
+    /** The peer's DATA_FIN has this data sequence number (section 3.3.3). */
+    void onPeerDataFin(long dsn) {
+        if (peerDataFinReceived) {
+            if (dsn + 1 == dataAck()) {
+                // A repeated DATA_FIN: our DATA_ACK was lost; send it again.
+                requestAckOnAll();
+            }
+            return;
+        }
+        if (!peerDataFinKnown) {
+            peerDataFinKnown = true;
+            peerDataFinDsn = dsn;
+        }
+        checkPeerDataFin();
+    }
+
+    private void checkPeerDataFin() {
+        if (!peerDataFinKnown || peerDataFinReceived || receiveBuffer.rcvNxt() != peerDataFinDsn) {
+            return;
+        }
+        peerDataFinReceived = true;
+        requestAckOnAll();
+        peerStreamEnded();
+    }
+
+    /** The window to announce on every subflow: the connection's (section 3.3.4), never more than the subflow's. */
+    long advertisedWindow(long subflowWindow) {
+        if (!receiveStarted) {
+            return subflowWindow;
+        }
+        long window = Math.max(0, receiveBuffer.rightEdge() - dataAck());
+        long announced = Math.min(window, subflowWindow);
+        announcedEdge = DataSequence.max(announcedEdge, dataAck() + announced);
+        return announced;
+    }
+
+    /** After the application read: announce a window that doubled from a small one (as TCP does). */
+    private void afterApplicationRead() {
+        if (isInputShutdown() || state == MptcpState.CLOSED) {
+            return;
+        }
+        long current = Math.max(0, announcedEdge - dataAck());
+        long possible = Math.max(0, receiveBuffer.rightEdge() - dataAck());
+        if (2 * current <= receiveBuffer.limit() && possible >= 2 * current + 1) {
+            for (Subflow s : subflows) {
+                if (s.tcp().isConnected()) {
+                    s.tcp().requestAck();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void requestAckOnAll() {
+        for (Subflow s : subflows) {
+            s.tcp().requestAck();
+        }
+    }
+
+    // =====================================================================================================
+    // Closing
+    // =====================================================================================================
+
+    /** Our DATA_FIN (or FIN after fallback) was acknowledged. */
+    private void ourDataFinAcknowledged() {
+        if (mode == Mode.MPTCP) {
+            // Section 3.3.3: then the subflows close their sending side with FINs.
+            for (Subflow s : subflows) {
+                s.tcp().shutdownOutput();
+            }
+        }
+        switch (state) {
+            case FIN_WAIT_1 -> {
+                setState(MptcpState.FIN_WAIT_2);
+                armCloseTimer();
+            }
+            case CLOSING, LAST_ACK -> enterClosed(null);
+            default -> {
+            }
+        }
+    }
+
+    /** The peer's stream ended in order: its DATA_FIN, its FIN after fallback, or every subflow's FIN. */
+    private void peerStreamEnded() {
+        switch (state) {
+            case ESTABLISHED -> setState(MptcpState.CLOSE_WAIT);
+            case FIN_WAIT_1 -> setState(MptcpState.CLOSING);
+            case FIN_WAIT_2 -> enterClosed(null);
+            default -> {
+            }
+        }
+    }
+
+    private void setState(MptcpState next) {
+        state = next;
+    }
+
+    /** Ends the connection: orderly ({@code failure} null) closes the subflows, else they were reset already. */
+    private void enterClosed(MptcpException failure) {
+        if (state == MptcpState.CLOSED) {
+            return;
+        }
+        if (failure != null && error == null) {
+            error = failure;
+        }
+        setState(MptcpState.CLOSED);
+        retransmitDeadline = NEVER;
+        closeDeadline = NEVER;
+        reinjections.clear();
+        if (failure == null) {
+            for (Subflow s : List.copyOf(subflows)) {
+                s.tcp().close();
+            }
+        }
+        stack.connectionClosed(this);
+        if (createdEventSent) {
+            stack.emit(new SubflowEvent.ConnectionClosed(localToken, stack.now(),
+                    failure == null ? null : failure.getMessage()));
+        }
+    }
+
+    /** Fails the connection and resets every subflow with {@code options} (except one the peer is resetting). */
+    private void fail(MptcpException failure, List<TcpOption> options) {
+        if (state == MptcpState.CLOSED) {
+            return;
+        }
+        if (error == null) {
+            error = failure;
+        }
+        List<Subflow> all = List.copyOf(subflows);
+        enterClosed(failure);
+        for (Subflow s : all) {
+            s.reset(mode == Mode.FALLBACK ? List.of() : options);
+        }
+    }
+
+    private List<TcpOption> fastcloseOptions() {
+        if (mode != Mode.MPTCP || !hasRemoteKey) {
+            return List.of();
+        }
+        return List.of(new MpFastclose(remoteKey), new MpTcpRst(false, MpTcpRst.REASON_UNSPECIFIED));
+    }
+
+    private List<TcpOption> resetOptions(int reason) {
+        return mode == Mode.MPTCP ? List.of(new MpTcpRst(false, reason)) : List.of();
+    }
+
+    /** MP_FASTCLOSE arrived (section 3.5): with our key it closes everything at once. */
+    void onFastclose(Subflow s, long receiverKey) {
+        if (!isOwnKey(receiverKey)) {
+            count(Counter.IGNORED_OPTIONS);
+            return;
+        }
+        count(Counter.MP_FASTCLOSE_RX);
+        MptcpException failure = new MptcpException(MptcpException.Reason.FASTCLOSED_BY_PEER,
+                "the peer " + s.tcp().remote() + " closed the connection abruptly (MP_FASTCLOSE)");
+        // On an ACK the peer waits for our RSTs on every subflow; the subflow a RST came on is not answered.
+        fail(failure, List.of());
+    }
+
+    /** A subflow's TCP state changed. */
+    void onSubflowStateChanged(Subflow s, TcpState from, TcpState to) {
+        if (to == TcpState.ESTABLISHED && (from == TcpState.SYN_SENT || from == TcpState.SYN_RECEIVED)) {
+            onSubflowEstablished(s);
+        }
+        if (mode == Mode.FALLBACK && state != MptcpState.CLOSED) {
+            fallbackProgress(s);
+        } else if (mode == Mode.MPTCP && s.tcp() != null && s.tcp().isInputShutdown()) {
+            checkSubflowsEnded();
+        }
+        if (to == TcpState.CLOSED) {
+            onSubflowClosed(s);
+        }
+    }
+
+    private void onSubflowEstablished(Subflow s) {
+        if (state == MptcpState.SYN_SENT || state == MptcpState.SYN_RECEIVED) {
+            setState(outputShutdown ? MptcpState.FIN_WAIT_1 : MptcpState.ESTABLISHED);
+        }
+        if (mode == Mode.MPTCP && !serverSide) {
+            peerWindowEdge = sendQueue.una() + s.tcp().sendWindow();
+        }
+        push();
+    }
+
+    /** After fallback, the subflow's FINs are the connection's. */
+    private void fallbackProgress(Subflow s) {
+        TcpConnection tcp = s.tcp();
+        TcpState st = tcp.state();
+        if (outputShutdown && !dataFinAcked && tcp.isOutputShutdown() && (st == TcpState.FIN_WAIT_2
+                || st == TcpState.TIME_WAIT || st == TcpState.CLOSED && tcp.error() == null)) {
+            dataFinAcked = true;
+            ourDataFinAcknowledged();
+        }
+        if (!peerDataFinReceived && state != MptcpState.CLOSED && tcp.isInputShutdown()
+                && tcp.readableBytes() == 0) {
+            peerDataFinReceived = true;
+            peerStreamEnded();
+        }
+    }
+
+    private void checkSubflowsEnded() {
+        if (peerDataFinReceived || subflowsEnded) {
+            return;
+        }
+        for (Subflow s : subflows) {
+            if (!s.tcp().isInputShutdown()) {
+                return;
+            }
+        }
+        subflowsEnded = true;
+        peerStreamEnded();
+    }
+
+    private void onSubflowClosed(Subflow s) {
+        subflows.remove(s);
+        if (state == MptcpState.CLOSED) {
+            return;
+        }
+        TcpConnectionException tcpError = s.tcp().error();
+        if (subflows.isEmpty()) {
+            enterClosed(lastSubflowFailure(s, tcpError));
+            return;
+        }
+        stack.emit(new SubflowEvent.SubflowClosed(localToken, stack.now(), address(s.tcp().local()),
+                address(s.tcp().remote()), s.localId(), s.remoteId(), s.isBackup(), closeReason(tcpError),
+                s.resetReason()));
+        for (int i = 0; i < s.sent.size(); i++) {
+            SendMapping m = s.sent.get(i);
+            if (DataSequence.after(m.dsnEnd(), sendQueue.una())) {
+                long from = DataSequence.max(m.dsn, sendQueue.una());
+                reinject(from, (int) (m.dsnEnd() - from));
+            }
+        }
+        push();
+    }
+
+    private MptcpException lastSubflowFailure(Subflow s, TcpConnectionException tcpError) {
+        if (tcpError == null) {
+            return new MptcpException(MptcpException.Reason.RESET_BY_PEER, "the last subflow to " + s.tcp().remote()
+                    + " closed before the connection did");
+        }
+        return switch (tcpError.reason()) {
+            case REFUSED -> new MptcpException(MptcpException.Reason.REFUSED, tcpError.getMessage());
+            case TIMEOUT -> new MptcpException(MptcpException.Reason.TIMEOUT, tcpError.getMessage());
+            case RESET_BY_PEER -> new MptcpException(MptcpException.Reason.RESET_BY_PEER,
+                    s.resetReason() >= 0 ? tcpError.getMessage() + " with MP_TCPRST reason "
+                            + resetReasonName(s.resetReason()) : tcpError.getMessage());
+            case ABORTED -> new MptcpException(MptcpException.Reason.ABORTED, tcpError.getMessage());
+        };
+    }
+
+    private static SubflowCloseReason closeReason(TcpConnectionException e) {
+        if (e == null) {
+            return SubflowCloseReason.CLOSED;
+        }
+        return switch (e.reason()) {
+            case REFUSED -> SubflowCloseReason.HANDSHAKE_FAILED;
+            case RESET_BY_PEER -> SubflowCloseReason.RESET_BY_PEER;
+            case TIMEOUT -> SubflowCloseReason.TIMEOUT;
+            case ABORTED -> SubflowCloseReason.RESET_LOCALLY;
+        };
+    }
+
+    /** An MP_TCPRST reason code with its RFC 8684 section 3.6 meaning. */
+    static String resetReasonName(int reason) {
+        String name = switch (reason) {
+            case MpTcpRst.REASON_UNSPECIFIED -> "unspecified error";
+            case MpTcpRst.REASON_MPTCP_ERROR -> "MPTCP-specific error";
+            case MpTcpRst.REASON_LACK_OF_RESOURCES -> "lack of resources";
+            case MpTcpRst.REASON_ADMINISTRATIVELY_PROHIBITED -> "administratively prohibited";
+            case MpTcpRst.REASON_TOO_MUCH_OUTSTANDING_DATA -> "too much outstanding data";
+            case MpTcpRst.REASON_UNACCEPTABLE_PERFORMANCE -> "unacceptable performance";
+            case MpTcpRst.REASON_MIDDLEBOX_INTERFERENCE -> "middlebox interference";
+            default -> "unassigned";
+        };
+        return String.format("0x%02x (%s)", reason, name);
+    }
+
+    // =====================================================================================================
+    // Small helpers
+    // =====================================================================================================
+
+    void count(Counter counter) {
+        statistics.increment(counter);
+    }
+
+    private boolean canWrite() {
+        return !outputShutdown && (state == MptcpState.ESTABLISHED || state == MptcpState.CLOSE_WAIT
+                || state == MptcpState.SYN_SENT || state == MptcpState.SYN_RECEIVED);
+    }
+
+    private static InetSocketAddress address(TcpEndpoint endpoint) {
+        return new InetSocketAddress(endpoint.address(), endpoint.port());
+    }
+
+    @Override
+    public String toString() {
+        return "MptcpConnection[token=" + Long.toHexString(localToken) + ", " + state + ", " + mode
+                + (fullyEstablished ? ", fully established" : "") + ", subflows=" + subflows.size()
+                + ", snd.una=" + Long.toUnsignedString(sendQueue.una()) + ", snd.nxt="
+                + Long.toUnsignedString(dataSndNxt) + ", rcv.nxt=" + Long.toUnsignedString(receiveBuffer.rcvNxt())
+                + "]";
+    }
+}

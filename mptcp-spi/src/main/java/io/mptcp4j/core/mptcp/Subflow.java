@@ -1,0 +1,724 @@
+package io.mptcp4j.core.mptcp;
+
+import io.mptcp4j.core.event.FallbackReason;
+import io.mptcp4j.core.tcp.TcpConnection;
+import io.mptcp4j.core.tcp.TcpEndpoint;
+import io.mptcp4j.core.tcp.TcpExtension;
+import io.mptcp4j.core.tcp.TcpState;
+import io.mptcp4j.core.wire.Dss;
+import io.mptcp4j.core.wire.DssChecksum;
+import io.mptcp4j.core.wire.MpCapable;
+import io.mptcp4j.core.wire.MpFail;
+import io.mptcp4j.core.wire.MpFastclose;
+import io.mptcp4j.core.wire.MpMalformed;
+import io.mptcp4j.core.wire.MpTcpRst;
+import io.mptcp4j.core.wire.MptcpOption;
+import io.mptcp4j.core.wire.TcpOption;
+import io.mptcp4j.core.wire.TcpSegment;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
+
+/**
+ * One subflow of an {@link MptcpConnection}: the {@link TcpExtension} on its TCP connection. It speaks the
+ * subflow's share of RFC 8684 — MP_CAPABLE on the handshake (section 3.1), a DSS option on every segment
+ * afterwards (section 3.3), the mappings between its byte stream and the data sequence space in both
+ * directions, DSS checksums (section 3.3.1), MP_FAIL and the infinite mapping (section 3.7), MP_TCPRST and
+ * MP_FASTCLOSE on RSTs (sections 3.5, 3.6) — and leaves everything that spans subflows to the connection.
+ */
+final class Subflow implements TcpExtension, SubflowView {
+
+    private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    private final MptcpConnection connection;
+    private final boolean initial;
+    private final boolean passive;
+    private final int localId;
+    private final int remoteId;
+    private boolean backup;
+    private TcpConnection tcp;
+
+    /** What this subflow sent, by subflow stream offset. */
+    final SendMappings sent = new SendMappings();
+    /** What the peer mapped, for bytes not yet taken. */
+    private final ReceiveMappings received = new ReceiveMappings();
+    /** The subflow stream offset up to which received bytes were taken from the TCP connection. */
+    private long consumed;
+
+    // A mapping under a DSS checksum is held back until all its bytes arrived and the checksum verified.
+    private ReceivedMapping stagedMapping;
+    private ByteBuffer staged;
+    private final DssChecksum stagedSum = new DssChecksum();
+
+    // After fallback: data sequence number = subflow stream offset + delta, in each direction (section 3.7).
+    private long sendDelta;
+    private long receiveDelta;
+
+    // Signals that go out once, on the next segment that has room for them.
+    private boolean mpFailDue;
+    private long mpFailDsn;
+    private boolean mpFailSent;
+    private boolean infiniteMappingDue;
+
+    private boolean awaitingThirdAck;
+    /** The subflow's acknowledged data bytes when the previous segment arrived. */
+    private long lastBytesAcked;
+    /** The MP_TCPRST reason of the RST that ended the subflow, or -1. */
+    private int resetReason = -1;
+    /** Set while the peer's RST is being processed: the subflow must not answer it with one. */
+    private boolean resetByPeer;
+
+    Subflow(MptcpConnection connection, boolean initial, boolean passive, int localId, int remoteId,
+            boolean backup) {
+        this.connection = connection;
+        this.initial = initial;
+        this.passive = passive;
+        this.localId = localId;
+        this.remoteId = remoteId;
+        this.backup = backup;
+    }
+
+    // =====================================================================================================
+    // SubflowView
+    // =====================================================================================================
+
+    @Override
+    public TcpEndpoint local() {
+        return tcp.local();
+    }
+
+    @Override
+    public TcpEndpoint remote() {
+        return tcp.remote();
+    }
+
+    @Override
+    public TcpState state() {
+        return tcp.state();
+    }
+
+    @Override
+    public int localId() {
+        return localId;
+    }
+
+    @Override
+    public int remoteId() {
+        return remoteId;
+    }
+
+    @Override
+    public boolean isBackup() {
+        return backup;
+    }
+
+    @Override
+    public boolean isInitial() {
+        return initial;
+    }
+
+    @Override
+    public long smoothedRttNanos() {
+        return tcp.smoothedRttNanos();
+    }
+
+    @Override
+    public long congestionWindow() {
+        return tcp.congestionWindow();
+    }
+
+    @Override
+    public int sendMss() {
+        return tcp.sendMss();
+    }
+
+    @Override
+    public long bytesSent() {
+        return tcp.bytesWritten();
+    }
+
+    @Override
+    public long bytesAcked() {
+        return tcp.bytesAcked();
+    }
+
+    @Override
+    public long bytesReceived() {
+        return tcp.bytesReceived();
+    }
+
+    @Override
+    public long unsentBytes() {
+        return tcp.unsentBytes();
+    }
+
+    @Override
+    public long retransmittedSegments() {
+        return tcp.retransmittedSegments();
+    }
+
+    @Override
+    public String toString() {
+        return "Subflow[" + (tcp == null ? "unattached" : tcp.local() + " -> " + tcp.remote() + ", " + tcp.state())
+                + ", ids " + localId + "/" + remoteId + (backup ? ", backup" : "") + "]";
+    }
+
+    // =====================================================================================================
+    // For the connection
+    // =====================================================================================================
+
+    TcpConnection tcp() {
+        return tcp;
+    }
+
+    /** The connection this subflow belongs to. */
+    MptcpConnection owner() {
+        return connection;
+    }
+
+    void attach(TcpConnection connection) {
+        if (tcp == null) {
+            tcp = connection;
+        }
+    }
+
+    int resetReason() {
+        return resetReason;
+    }
+
+    /** The application took {@code n} bytes left in the TCP receive buffer (after fallback). */
+    void advanceConsumed(int n) {
+        consumed += n;
+    }
+
+    /** Bytes of connection-level data this subflow can take now: what its congestion window will soon send. */
+    int room() {
+        if (tcp == null || !tcp.isConnected() || tcp.isOutputShutdown()) {
+            return 0;
+        }
+        long free = (long) tcp.sendBufferLimit() - tcp.bufferedSendBytes();
+        long target = tcp.congestionWindow() + 4L * tcp.sendMss();
+        return (int) Math.max(0, Math.min(free, target - tcp.unsentBytes()));
+    }
+
+    /**
+     * Writes up to {@code n} bytes of the send queue from {@code dsn} into the subflow and maps them (RFC 8684
+     * section 3.3.1); returns how many it took.
+     */
+    int send(DataSendQueue queue, long dsn, int n, boolean checksums) {
+        long offset = tcp.bytesWritten();
+        int total = 0;
+        while (total < n) {
+            ByteBuffer piece = queue.view(dsn + total, n - total);
+            int wanted = piece.remaining();
+            int written = tcp.write(piece);
+            total += written;
+            if (written < wanted) {
+                break;
+            }
+        }
+        if (total > 0) {
+            sent.add(offset, dsn, total);
+            if (checksums) {
+                SendMapping m = sent.last();
+                if (m.partialSum == null) {
+                    m.partialSum = new DssChecksum();
+                }
+                queue.addTo(m.partialSum, dsn, total);
+            }
+        }
+        return total;
+    }
+
+    /** Fixes the data sequence numbers of this subflow's bytes in both directions to follow its stream (3.7). */
+    void enterFallback(long nextDsnToSend) {
+        SendMapping first = sent.size() > 0 ? sent.get(0) : null;
+        sendDelta = first != null ? first.dsn - first.offset : nextDsnToSend - tcp.bytesWritten();
+        flushStaged();
+        receiveDelta = connection.receiveNext() - consumed;
+        received.clear();
+    }
+
+    /** In fallback: the data sequence number up to which the peer acknowledged this subflow's bytes. */
+    long fallbackDataAck() {
+        return tcp.bytesAcked() + sendDelta;
+    }
+
+    /** Queues an MP_FAIL for the next segment (RFC 8684 section 3.7). */
+    void sendMpFail(long dsn) {
+        mpFailDue = true;
+        mpFailDsn = dsn;
+        tcp.requestAck();
+    }
+
+    boolean hasSentMpFail() {
+        return mpFailSent;
+    }
+
+    /** The next data segment carries an infinite mapping (section 3.7). */
+    void sendInfiniteMapping() {
+        infiniteMappingDue = true;
+    }
+
+    /** Resets the subflow with these options (MP_TCPRST, MP_FASTCLOSE, MP_FAIL), counting what it sends. */
+    void reset(List<? extends TcpOption> options) {
+        if (tcp.isClosed() || resetByPeer) {
+            return;
+        }
+        for (TcpOption o : options) {
+            if (o instanceof MpTcpRst) {
+                connection.count(Counter.MP_RST_TX);
+            } else if (o instanceof MpFastclose) {
+                connection.count(Counter.MP_FASTCLOSE_TX);
+            } else if (o instanceof MpFail) {
+                connection.count(Counter.MP_FAIL_TX);
+            }
+        }
+        tcp.abort(options);
+    }
+
+    // =====================================================================================================
+    // TcpExtension: output
+    // =====================================================================================================
+
+    @Override
+    public void planSegment(TcpConnection connection, SegmentPlan plan) {
+        attach(connection);
+        if ((plan.flags() & TcpSegment.SYN) == 0) {
+            if (mpFailDue) {
+                // MP_FAIL does not fit next to a full DSS mapping: it goes on a pure ACK (requested with it).
+                plan.limitPayload(0);
+            } else if (plan.payloadLength() > 0 && carriesMappings()) {
+                // Section 3.3.1: a segment never straddles two mappings.
+                SendMapping m = mappingAt(plan.streamOffset());
+                plan.limitPayload((int) Math.min(Integer.MAX_VALUE, m.end() - plan.streamOffset()));
+            }
+        }
+        int bytes = 0;
+        for (MptcpOption o : options(plan, false)) {
+            bytes += o.encodedLength();
+        }
+        plan.reserveOptionSpace(Math.min(bytes, plan.optionBudget()));
+    }
+
+    @Override
+    public void addOptions(TcpConnection connection, SegmentPlan segment, List<TcpOption> options) {
+        options.addAll(options(segment, true));
+    }
+
+    /** Whether this side's data segments carry DSS mappings now. */
+    private boolean carriesMappings() {
+        return connection.mode() == MptcpConnection.Mode.MPTCP;
+    }
+
+    private SendMapping mappingAt(long offset) {
+        SendMapping m = sent.find(offset);
+        if (m == null) {
+            throw new IllegalStateException("no DSS mapping covers subflow offset " + offset + " of " + this);
+        }
+        return m;
+    }
+
+    /**
+     * The MPTCP options of an outgoing segment. With {@code commit}, the segment is final: mappings freeze and
+     * one-shot signals are spent.
+     */
+    private List<MptcpOption> options(SegmentPlan seg, boolean commit) {
+        List<MptcpOption> out = new ArrayList<>(2);
+        if ((seg.flags() & TcpSegment.SYN) != 0) {
+            MptcpOption capable = passive ? connection.synAckOption() : connection.synOption();
+            if (capable != null) {
+                out.add(capable);
+                if (commit && !passive && !seg.isRetransmission()) {
+                    connection.count(Counter.MP_CAPABLE_SYN_TX);
+                }
+            }
+            return out;
+        }
+        boolean failing = mpFailDue;
+        if (failing) {
+            out.add(new MpFail(mpFailDsn));
+            if (commit) {
+                mpFailDue = false;
+                mpFailSent = true;
+                connection.count(Counter.MP_FAIL_TX);
+            }
+        }
+        int payload = seg.payloadLength();
+        switch (connection.mode()) {
+            case PENDING -> {
+                return out;
+            }
+            case FALLBACK -> {
+                if (infiniteMappingDue && payload > 0) {
+                    out.add(infiniteMapping(seg.streamOffset()));
+                    if (commit) {
+                        infiniteMappingDue = false;
+                        connection.count(Counter.INFINITE_MAP_TX);
+                    }
+                }
+                return out;
+            }
+            case MPTCP -> {
+                // handled below
+            }
+        }
+        if (initial && !passive && !connection.isFullyEstablished()) {
+            // Section 3.1: until the server's DSS confirms, the client repeats MP_CAPABLE with both keys.
+            if (payload == 0) {
+                out.add(connection.thirdAckOption(0, false, 0));
+                return out;
+            }
+            if (seg.streamOffset() == 0) {
+                SendMapping m = mappingAt(0);
+                if (commit) {
+                    m.freeze();
+                }
+                out.add(connection.thirdAckOption(m.length, true, m.checksum));
+                return out;
+            }
+        }
+        long dataAck = connection.dataAck();
+        Dss dss;
+        if (payload > 0) {
+            SendMapping m = mappingAt(seg.streamOffset());
+            if (commit) {
+                m.freeze();
+            }
+            dss = Dss.dataAckAndMapping(dataAck, true, m.dsn, true, m.subflowSequenceNumber(), m.length, false);
+            if (connection.checksums()) {
+                dss = dss.withChecksum(m.checksum);
+            }
+        } else if (connection.dataFinToSend() != null && !failing) {
+            long fin = connection.dataFinToSend();
+            // Section 3.3.3: a DATA_FIN without data maps subflow sequence number 0, data-level length 1.
+            dss = Dss.dataAckAndMapping(dataAck, true, fin, true, 0, 1, true);
+            if (connection.checksums()) {
+                dss = dss.withChecksum(DssChecksum.compute(fin, 0, 1, NO_DATA));
+            }
+        } else {
+            dss = Dss.dataAck(dataAck, true);
+        }
+        out.add(dss);
+        return out;
+    }
+
+    /** Section 3.3.1: data-level length 0 maps everything from here on, as plain TCP. */
+    private Dss infiniteMapping(long streamOffset) {
+        long dsn = streamOffset + sendDelta;
+        long ssn = (streamOffset + 1) & 0xFFFF_FFFFL;
+        Dss dss = Dss.dataAckAndMapping(connection.dataAck(), true, dsn, true, ssn, 0, false);
+        return connection.checksums() ? dss.withChecksum(DssChecksum.compute(dsn, ssn, 0, NO_DATA)) : dss;
+    }
+
+    // =====================================================================================================
+    // TcpExtension: input
+    // =====================================================================================================
+
+    @Override
+    public void onSegment(TcpConnection connection, TcpSegment segment) {
+        attach(connection);
+        List<MptcpOption> options = usableOptions(segment);
+        if (segment.has(TcpSegment.SYN) && !segment.has(TcpSegment.ACK)) {
+            if (passive) {
+                // A passive open: the SYN, right after the connection was created.
+                awaitingThirdAck = true;
+                this.connection.onSyn(this, capable(options, MpCapable.Form.SYN));
+            } else {
+                // A simultaneous open, which MP_CAPABLE cannot complete: plain TCP, as Linux does.
+                this.connection.fallBack(this, FallbackReason.SIMULTANEOUS_OPEN);
+            }
+            return;
+        }
+        if (segment.has(TcpSegment.SYN)) {
+            this.connection.onSynAck(this, capable(options, MpCapable.Form.SYN_ACK));
+            return;
+        }
+        if (awaitingThirdAck) {
+            awaitingThirdAck = false;
+            this.connection.onThirdAck(this, thirdAckCapable(options));
+            if (tcp.isClosed()) {
+                return;
+            }
+        }
+        switch (this.connection.mode()) {
+            case MPTCP -> readMptcpOptions(segment, options);
+            case FALLBACK -> readFallbackOptions(options);
+            case PENDING -> {
+                return;
+            }
+        }
+        if (!tcp.isClosed()) {
+            this.connection.afterSegment(this);
+        }
+    }
+
+    /** The MPTCP options of a segment, malformed ones counted and dropped (treated as absent, section 3.7). */
+    private List<MptcpOption> usableOptions(TcpSegment segment) {
+        List<MptcpOption> all = segment.mptcpOptions();
+        List<MptcpOption> usable = new ArrayList<>(all.size());
+        for (MptcpOption o : all) {
+            if (o instanceof MpMalformed) {
+                connection.count(Counter.MALFORMED_OPTIONS);
+            } else {
+                usable.add(o);
+            }
+        }
+        return usable;
+    }
+
+    private static MpCapable capable(List<MptcpOption> options, MpCapable.Form form) {
+        for (MptcpOption o : options) {
+            if (o instanceof MpCapable c && c.form() == form) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static MpCapable thirdAckCapable(List<MptcpOption> options) {
+        for (MptcpOption o : options) {
+            if (o instanceof MpCapable c && c.form() != MpCapable.Form.SYN && c.form() != MpCapable.Form.SYN_ACK) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void readMptcpOptions(TcpSegment segment, List<MptcpOption> options) {
+        boolean dataAckSeen = false;
+        boolean signalled = false;
+        long ackedBefore = lastBytesAcked;
+        lastBytesAcked = tcp.bytesAcked();
+        for (MptcpOption o : options) {
+            if (tcp.isClosed() || connection.mode() != MptcpConnection.Mode.MPTCP) {
+                return;
+            }
+            signalled |= o instanceof Dss || o instanceof MpCapable;
+            if (o instanceof Dss dss) {
+                dataAckSeen |= dss.hasDataAck();
+                readDss(segment, dss);
+            } else if (o instanceof MpCapable c && c.hasData() && passive && initial) {
+                readCapableMapping(segment, c);
+            } else if (o instanceof MpFail fail) {
+                connection.onMpFail(this, fail.dataSequenceNumber());
+            } else if (o instanceof MpFastclose close) {
+                connection.onFastclose(this, close.receiverKey());
+            } else if (!(o instanceof MpCapable)) {
+                // ADD_ADDR, REMOVE_ADDR, MP_PRIO and MP_JOIN belong to path management, not yet here.
+                connection.count(Counter.IGNORED_OPTIONS);
+            }
+        }
+        if (tcp.isClosed() || connection.mode() != MptcpConnection.Mode.MPTCP) {
+            return;
+        }
+        if (!signalled && connection.isFullyEstablished() && lastBytesAcked > ackedBefore) {
+            // Section 3.7: our data acknowledged without a DATA_ACK; the options are being stripped.
+            connection.fallBack(this, FallbackReason.DATA_ACK_MISSING);
+            return;
+        }
+        if (initial && !passive && !connection.isFullyEstablished()) {
+            if (dataAckSeen) {
+                connection.onFullyEstablished(this);
+            } else {
+                // Section 3.7: the server's first reply came without DSS: something stripped the options.
+                connection.fallBack(this, FallbackReason.DSS_MISSING_BEFORE_CONFIRMED);
+            }
+        }
+    }
+
+    private void readFallbackOptions(List<MptcpOption> options) {
+        for (MptcpOption o : options) {
+            if (o instanceof MpFail) {
+                // The peer's answer to our MP_FAIL, or its own: fallback already happened.
+                connection.count(Counter.MP_FAIL_RX);
+            }
+        }
+    }
+
+    private void readDss(TcpSegment segment, Dss dss) {
+        if (dss.hasDataAck()) {
+            long ack = dss.isDataAck64() ? dss.dataAck() : DataSequence.widen(dss.dataAck(), connection.dataSendNext());
+            long window = (long) segment.window() << tcp.sendWindowScale();
+            connection.onDataAck(this, ack, window);
+        }
+        if (!dss.hasMapping()) {
+            return;
+        }
+        long dsn = dss.isDsn64() ? dss.dataSequenceNumber()
+                : DataSequence.widen(dss.dataSequenceNumber(), connection.receiveNext());
+        if (dss.dataLevelLength() == 0) {
+            connection.count(Counter.INFINITE_MAP_RX);
+            connection.fallBack(this, FallbackReason.INFINITE_MAPPING_RECEIVED);
+            return;
+        }
+        if (dss.isDataFin() && dss.subflowSequenceNumber() == 0) {
+            // Section 3.3.3: a DATA_FIN on a segment without data.
+            connection.onPeerDataFin(dsn + dss.dataLevelLength() - 1);
+            return;
+        }
+        if (connection.checksums() && !dss.hasChecksum()) {
+            // Section 3.3: under checksums a mapping without one is invalid; ignored as absent.
+            connection.count(Counter.IGNORED_OPTIONS);
+            return;
+        }
+        long offset = DataSequence.widen((dss.subflowSequenceNumber() - 1) & 0xFFFF_FFFFL, tcp.bytesReceived());
+        int length = dss.dataLevelLength() - (dss.isDataFin() ? 1 : 0);
+        addMapping(segment, new ReceivedMapping(offset, dsn, length, dss.isDataFin(), dss.hasChecksum(),
+                dss.checksum()));
+    }
+
+    /**
+     * Section 3.1: MP_CAPABLE with a data-level length maps the client's first data, DSN IDSN + 1 at subflow
+     * sequence number 1, whichever of its segments it rides on.
+     */
+    private void readCapableMapping(TcpSegment segment, MpCapable c) {
+        if (segment.payloadLength() == 0 || !connection.isOwnKey(c.receiverKey())) {
+            connection.count(Counter.IGNORED_OPTIONS);
+            return;
+        }
+        if (connection.checksums() && !c.hasChecksum()) {
+            connection.count(Counter.IGNORED_OPTIONS);
+            return;
+        }
+        addMapping(segment, new ReceivedMapping(0, connection.initialReceiveDsn(), c.dataLevelLength(), false,
+                c.hasChecksum(), c.checksum()));
+    }
+
+    private void addMapping(TcpSegment segment, ReceivedMapping m) {
+        int payload = segment.payloadLength();
+        if (payload > 0) {
+            long start = segmentOffset(segment);
+            if (start < m.offset() || start + payload > m.end()) {
+                // Linux's DSSNoMatchTCP: the mapping does not cover its own segment; ignored as invalid.
+                connection.count(Counter.DSS_NO_MATCH_TCP);
+                return;
+            }
+        }
+        if (m.dataFin()) {
+            connection.onPeerDataFin(m.dsn() + m.length());
+        }
+        if (m.end() <= consumed) {
+            return;
+        }
+        switch (received.add(m)) {
+            case CONFLICT -> {
+                connection.count(Counter.DSS_NOT_MATCHING);
+                connection.onInvalidMapping(this);
+            }
+            case FULL -> connection.count(Counter.IGNORED_OPTIONS);
+            default -> {
+            }
+        }
+    }
+
+    /** The 64-bit stream offset of a received segment's first byte. */
+    private long segmentOffset(TcpSegment segment) {
+        long relative = (segment.sequenceNumber() - tcp.initialReceiveSequence() - 1) & 0xFFFF_FFFFL;
+        return DataSequence.widen(relative, tcp.bytesReceived());
+    }
+
+    @Override
+    public void onData(TcpConnection connection, long streamOffset, ByteBuffer data) {
+        attach(connection);
+        int start = data.position();
+        while (data.hasRemaining() && !tcp.isClosed()) {
+            MptcpConnection.Mode mode = this.connection.mode();
+            if (mode == MptcpConnection.Mode.PENDING) {
+                return;
+            }
+            long offset = streamOffset + (data.position() - start);
+            consumed = offset;
+            if (mode == MptcpConnection.Mode.FALLBACK) {
+                int taken = this.connection.receivePassThrough(offset + receiveDelta, data);
+                consumed += taken;
+                return;
+            }
+            ReceivedMapping m = received.find(offset);
+            if (m == null) {
+                // Section 3.7: data no mapping covers.
+                if (!this.connection.fallBack(this, FallbackReason.DATA_WITHOUT_MAPPING)) {
+                    data.position(data.limit());
+                    return;
+                }
+                continue;
+            }
+            int n = (int) Math.min(data.remaining(), m.end() - offset);
+            ByteBuffer piece = data.slice(data.position(), n);
+            data.position(data.position() + n);
+            consumed = offset + n;
+            if (m.hasChecksum() && this.connection.checksums()) {
+                stage(m, piece);
+            } else {
+                this.connection.deliver(m.dsnAt(offset), piece);
+            }
+            if (consumed == m.end()) {
+                received.discardBefore(consumed);
+            }
+        }
+    }
+
+    /** Section 3.3.1: a checksummed mapping is delivered only whole and verified. */
+    private void stage(ReceivedMapping m, ByteBuffer piece) {
+        if (stagedMapping != m) {
+            stagedMapping = m;
+            stagedSum.reset();
+            if (staged == null || staged.capacity() < m.length()) {
+                staged = ByteBuffer.allocate(SendMappings.MAX_LENGTH);
+            }
+            staged.clear();
+        }
+        stagedSum.update(piece);
+        staged.put(piece);
+        if (staged.position() < m.length()) {
+            return;
+        }
+        stagedMapping = null;
+        staged.flip();
+        if (stagedSum.verify(m.dsn(), m.subflowSequenceNumber(), m.dataLevelLength(), m.checksum())) {
+            connection.deliver(m.dsn(), staged);
+        } else {
+            connection.onChecksumFailure(this, m, staged);
+        }
+    }
+
+    /** On fallback: what is staged is delivered as it is, as TCP would (section 3.7). */
+    private void flushStaged() {
+        if (stagedMapping != null) {
+            ReceivedMapping m = stagedMapping;
+            stagedMapping = null;
+            staged.flip();
+            connection.deliver(m.dsn(), staged);
+        }
+    }
+
+    @Override
+    public void onReset(TcpConnection connection, TcpSegment reset) {
+        attach(connection);
+        resetByPeer = true;
+        for (MptcpOption o : usableOptions(reset)) {
+            if (o instanceof MpTcpRst rst) {
+                resetReason = rst.reason();
+                this.connection.count(Counter.MP_RST_RX);
+            } else if (o instanceof MpFail) {
+                this.connection.count(Counter.MP_FAIL_RX);
+            } else if (o instanceof MpFastclose close) {
+                this.connection.onFastclose(this, close.receiverKey());
+            }
+        }
+    }
+
+    @Override
+    public long advertisedWindow(TcpConnection connection, long subflowWindow) {
+        return this.connection.advertisedWindow(subflowWindow);
+    }
+
+    @Override
+    public void onStateChanged(TcpConnection connection, TcpState from, TcpState to) {
+        attach(connection);
+        this.connection.onSubflowStateChanged(this, from, to);
+    }
+}

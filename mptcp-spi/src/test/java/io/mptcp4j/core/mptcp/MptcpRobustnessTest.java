@@ -1,0 +1,169 @@
+package io.mptcp4j.core.mptcp;
+
+import io.mptcp4j.core.wire.Dss;
+import io.mptcp4j.core.wire.MalformedPacketException;
+import io.mptcp4j.core.wire.MpMalformed;
+import io.mptcp4j.core.wire.MptcpOption;
+import io.mptcp4j.core.wire.TcpOption;
+import io.mptcp4j.core.wire.TcpOptions;
+import io.mptcp4j.core.wire.TcpSegment;
+import io.mptcp4j.sim.ByteStreamChecker;
+import io.mptcp4j.sim.LinkConfig;
+import io.mptcp4j.sim.PacketMutator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter.MALFORMED_OPTIONS;
+import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter.NO_DSS_IN_WINDOW;
+import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter.RETRANSMISSIONS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input from the network: malformed options and mappings that point where they must not. */
+class MptcpRobustnessTest {
+
+    private static final long SIZE = 1024 * 1024;
+    private static final LinkConfig LINK = LinkConfig.builder().delay(Duration.ofMillis(5)).build();
+
+    @Test
+    void anMptcpOptionWithAWrongLengthIsIgnoredAndCounted() {
+        MptcpPair pair = transferPair(30);
+        AtomicInteger injected = new AtomicInteger();
+        // MP_FASTCLOSE is 12 bytes long; one of 4 is malformed and must change nothing (RFC 8684 section 3.7).
+        MpMalformed bogus = new MpMalformed(MalformedPacketException.Reason.BAD_OPTION_LENGTH,
+                new byte[] {30, 4, 0x70, 0});
+        pair.net.path(0).bToA().mutator(Middlebox.rewriting(s -> {
+            boolean pureAck = s.payloadLength() == 0 && !s.hasAny(TcpSegment.SYN | TcpSegment.FIN);
+            if (!pureAck || !hasDataAck(s) || injected.get() >= 20) {
+                return s;
+            }
+            List<TcpOption> options = new ArrayList<>(s.options());
+            options.add(bogus);
+            if (TcpOptions.encodedLength(options) > TcpOptions.MAX_LENGTH) {
+                return s;
+            }
+            injected.incrementAndGet();
+            return Middlebox.withOptions(s, options);
+        }));
+        runTransfer(pair);
+
+        assertThat(injected.get()).isEqualTo(20);
+        assertThat(pair.client.statistics().get(MALFORMED_OPTIONS)).isEqualTo(20);
+        assertThat(pair.clientConnection.isFallback()).isFalse();
+        assertThat(pair.serverConnection.isFallback()).isFalse();
+    }
+
+    @Test
+    void aMappingBeyondTheReceiveWindowIsDiscardedAndTheDataSentAgain() {
+        MptcpPair pair = transferPair(31);
+        AtomicLong target = new AtomicLong(-1);
+        // The 10th new mapping's DSN is moved 2^40 ahead, on every segment that carries it (retransmissions too).
+        pair.net.path(0).aToB().mutator(shiftingMapping(10, 1L << 40, target));
+        runTransfer(pair);
+
+        assertThat(target.get()).isPositive();
+        assertThat(pair.server.statistics().get(NO_DSS_IN_WINDOW)).isPositive();
+        assertThat(pair.client.statistics().get(RETRANSMISSIONS)).isPositive();
+        assertThat(pair.clientConnection.isFallback()).isFalse();
+        assertThat(pair.serverConnection.isFallback()).isFalse();
+    }
+
+    @Test
+    void aMappingThatContradictsAnEarlierOneMakesTheSoleSubflowFallBack() {
+        MptcpPair pair = transferPair(32);
+        AtomicLong target = new AtomicLong(-1);
+        // Only the second segment of a mapping is rewritten: the peer sees two mappings for the same bytes.
+        Set<Long> seen = new HashSet<>();
+        pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
+            Dss d = mapping(s);
+            if (d == null || s.payloadLength() == 0) {
+                return s;
+            }
+            if (!seen.add(d.subflowSequenceNumber()) && target.get() < 0 && seen.size() > 5) {
+                target.set(d.subflowSequenceNumber());
+                return Middlebox.withOptions(s, replaced(s, d, d.dataSequenceNumber() + 1000));
+            }
+            return s;
+        }));
+        runTransfer(pair);
+
+        assertThat(target.get()).isPositive();
+        assertThat(pair.server.statistics().get(MptcpStatistics.Counter.DSS_NOT_MATCHING)).isEqualTo(1);
+        assertThat(pair.serverConnection.isFallback()).isTrue();
+        assertThat(pair.clientConnection.isFallback()).isTrue();
+    }
+
+    /** Moves the DSN of the {@code nth} new mapping by {@code shift}, wherever that mapping appears. */
+    private static PacketMutator shiftingMapping(int nth, long shift, AtomicLong target) {
+        Set<Long> seen = new HashSet<>();
+        return Middlebox.rewriting(s -> {
+            Dss d = mapping(s);
+            if (d == null || s.payloadLength() == 0) {
+                return s;
+            }
+            if (seen.add(d.subflowSequenceNumber()) && seen.size() == nth) {
+                target.set(d.subflowSequenceNumber());
+            }
+            if (d.subflowSequenceNumber() != target.get()) {
+                return s;
+            }
+            return Middlebox.withOptions(s, replaced(s, d, d.dataSequenceNumber() + shift));
+        });
+    }
+
+    private static Dss mapping(TcpSegment s) {
+        for (MptcpOption o : s.mptcpOptions()) {
+            if (o instanceof Dss d && d.hasMapping() && !d.isDataFin()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private static List<TcpOption> replaced(TcpSegment s, Dss d, long dsn) {
+        List<TcpOption> options = new ArrayList<>();
+        for (TcpOption o : s.options()) {
+            options.add(o != d ? o : new Dss(d.flags(), d.dataAck(), dsn, d.subflowSequenceNumber(),
+                    d.dataLevelLength(), d.hasChecksum(), d.checksum(), d.reserved()));
+        }
+        return options;
+    }
+
+    private static boolean hasDataAck(TcpSegment s) {
+        for (MptcpOption o : s.mptcpOptions()) {
+            if (o instanceof Dss d && d.hasDataAck()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static MptcpPair transferPair(long seed) {
+        MptcpPair pair = new MptcpPair(seed, MptcpConfig.defaults(), LINK);
+        pair.up = new ByteStreamChecker(seed, SIZE);
+        pair.down = new ByteStreamChecker(seed + 100, SIZE);
+        pair.clientEnd = new StreamEnd(pair.up, pair.down);
+        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        return pair;
+    }
+
+    private static void runTransfer(MptcpPair pair) {
+        pair.connect();
+        try {
+            pair.runUntilClosed(Duration.ofSeconds(120));
+            pair.up.assertTransferred();
+            pair.down.assertTransferred();
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(pair.context() + "\n" + pair.clientConnection.error() + "\n"
+                    + pair.serverConnection.error(), e);
+        }
+        assertThat(pair.clientConnection.error()).as(pair.context()).isNull();
+        assertThat(pair.serverConnection.error()).as(pair.context()).isNull();
+    }
+}
