@@ -1,5 +1,9 @@
 package io.mptcp4j.driver;
 
+import static io.mptcp4j.testing.TestData.hex;
+import static io.mptcp4j.testing.TestData.sha256;
+import static io.mptcp4j.testing.TestData.sha256Digest;
+import static io.mptcp4j.testing.TestData.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.core.tcp.TcpConfig;
@@ -27,9 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -246,27 +248,5 @@ class TcpOverRawSocketsInteropTest {
                 throw new java.util.concurrent.CompletionException(e);
             }
         });
-    }
-
-    private static byte[] randomBytes(long seed, int size) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        return sha256Digest().digest(data);
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }

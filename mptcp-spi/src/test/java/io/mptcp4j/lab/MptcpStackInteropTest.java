@@ -1,5 +1,10 @@
 package io.mptcp4j.lab;
 
+import static io.mptcp4j.testing.TestData.delta;
+import static io.mptcp4j.testing.TestData.hex;
+import static io.mptcp4j.testing.TestData.sha256;
+import static io.mptcp4j.testing.TestData.sha256Digest;
+import static io.mptcp4j.testing.TestData.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.core.event.SubflowEvent;
@@ -22,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -403,31 +407,5 @@ class MptcpStackInteropTest {
         assertThat(socket.read(new byte[1], 0, 1, WAIT)).as("end of stream after the data").isEqualTo(-1);
         writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return new KernelSide(sha256(got), info);
-    }
-
-    private static long delta(Map<String, Long> before, Map<String, Long> after, String counter) {
-        return after.getOrDefault(counter, 0L) - before.getOrDefault(counter, 0L);
-    }
-
-    private static byte[] randomBytes(long seed, int size) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        return sha256Digest().digest(data);
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -1,5 +1,8 @@
 package io.mptcp4j.lab;
 
+import static io.mptcp4j.testing.TestData.delta;
+import static io.mptcp4j.testing.TestData.sha256;
+import static io.mptcp4j.testing.TestData.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.core.wire.Dss;
@@ -12,12 +15,10 @@ import io.mptcp4j.io.linux.MptcpInfo;
 import io.mptcp4j.io.linux.StreamProtocol;
 import io.mptcp4j.testing.RootOnly;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,7 +75,7 @@ class RawMptcpPeerInteropTest {
             throws Exception {
         lab.setChecksum(Host.SERVER, kernelChecksum);
         int port = nextPort++;
-        byte[] data = randomBytes(port);
+        byte[] data = randomBytes(port, SIZE);
         InetSocketAddress serverAddress = new InetSocketAddress(lab.path(0).address(Host.SERVER, family), port);
         Map<String, Long> before = lab.nstat(Host.SERVER);
 
@@ -127,8 +128,8 @@ class RawMptcpPeerInteropTest {
             throws Exception {
         lab.setChecksum(Host.CLIENT, kernelChecksum);
         int port = nextPort++;
-        byte[] data = randomBytes(port);
-        byte[] reply = randomBytes(~port);
+        byte[] data = randomBytes(port, SIZE);
+        byte[] reply = randomBytes(~port, SIZE);
         InetSocketAddress serverAddress = new InetSocketAddress(lab.path(0).address(Host.SERVER, family), port);
         Map<String, Long> before = lab.nstat(Host.CLIENT);
 
@@ -179,7 +180,7 @@ class RawMptcpPeerInteropTest {
     void theKernelJoinsOurServerWithOurTokenAndHmacs() throws Exception {
         lab.setChecksum(Host.CLIENT, false);
         int port = nextPort++;
-        byte[] data = randomBytes(port);
+        byte[] data = randomBytes(port, SIZE);
         InetSocketAddress serverAddress = new InetSocketAddress(lab.path(0).serverV4(), port);
         Map<String, Long> before = lab.nstat(Host.CLIENT);
 
@@ -250,19 +251,5 @@ class RawMptcpPeerInteropTest {
                 throw new CompletionException(e);
             }
         });
-    }
-
-    private static long delta(Map<String, Long> before, Map<String, Long> after, String counter) {
-        return after.getOrDefault(counter, 0L) - before.getOrDefault(counter, 0L);
-    }
-
-    private static byte[] randomBytes(long seed) {
-        byte[] b = new byte[SIZE];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
     }
 }

@@ -1,5 +1,6 @@
 package io.mptcp4j.io.linux;
 
+import static io.mptcp4j.testing.TestData.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -90,10 +90,6 @@ class KernelMptcpSocketInteropTest {
         client.readFully(echo, Duration.ofSeconds(20));
         writer.get(5, TimeUnit.SECONDS);
         return echo;
-    }
-
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
     }
 
     @ParameterizedTest
