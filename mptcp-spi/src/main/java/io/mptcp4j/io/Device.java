@@ -29,7 +29,7 @@ public interface Device extends Closeable {
     int MAX_PACKET_LENGTH = 65_535 + 40;
 
     /** The most packets one {@link #receive} call fills. */
-    int MAX_BATCH = 32;
+    int MAX_BATCH = 64;
 
     /**
      * Takes the packets that have arrived, without waiting: at most {@code min(packets.length, MAX_BATCH)}, each

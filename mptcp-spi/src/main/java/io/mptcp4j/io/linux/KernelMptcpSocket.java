@@ -120,6 +120,20 @@ public final class KernelMptcpSocket implements Closeable {
         setIntOption(LinuxConstants.SOL_SOCKET, LinuxConstants.SO_RCVBUF, bytes, "SO_RCVBUF");
     }
 
+    /**
+     * {@code SO_LINGER}: null turns lingering off (the default); a duration makes {@link #close()} wait up to that
+     * long for unsent data. Zero makes close abort the connection with a RST, dropping what was not sent.
+     */
+    public void setLinger(Duration linger) throws IOException {
+        int f = fd.acquire();
+        try {
+            Sockets.setLinger(f, linger != null, linger == null ? 0 : (int) Math.min(Integer.MAX_VALUE,
+                    linger.toSeconds()));
+        } finally {
+            fd.release();
+        }
+    }
+
     /** Binds to {@code local}. */
     public void bind(InetSocketAddress local) throws IOException {
         int f = fd.acquire();

@@ -24,6 +24,7 @@ final class LinuxConstants {
     static final int SO_ERROR = 4;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    static final int SO_LINGER = 13;
     static final int SO_BINDTODEVICE = 25;
     static final int SO_ATTACH_FILTER = 26;
     static final int SO_DETACH_FILTER = 27;

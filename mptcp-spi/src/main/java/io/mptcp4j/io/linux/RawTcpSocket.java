@@ -35,7 +35,7 @@ import jnr.ffi.Pointer;
 public final class RawTcpSocket implements Closeable {
 
     /** Most packets one {@link #receiveBatch} call takes. */
-    public static final int MAX_BATCH = 32;
+    public static final int MAX_BATCH = 64;
 
     private final AddressFamily family;
     private final NativeFd fd;

@@ -30,6 +30,9 @@ final class ReceiveSlots {
     private final long controls;
     private Pointer scratch;
     private final boolean[] usesScratch;
+    /** The direct buffer each slot last pointed into and its base address: callers reuse their buffers. */
+    private final ByteBuffer[] lastTarget;
+    private final long[] lastAddress;
 
     ReceiveSlots(int count) {
         this.count = count;
@@ -40,6 +43,8 @@ final class ReceiveSlots {
         this.names = iovecs + (long) count * IOVEC_SIZE;
         this.controls = names + (long) count * NAME_SIZE;
         this.usesScratch = new boolean[count];
+        this.lastTarget = new ByteBuffer[count];
+        this.lastAddress = new long[count];
     }
 
     int count() {
@@ -61,7 +66,11 @@ final class ReceiveSlots {
         int capacity = Math.min(target.remaining(), MAX_PACKET);
         long buffer;
         if (target.isDirect()) {
-            buffer = DirectBuffers.address(target) + target.position();
+            if (lastTarget[slot] != target) {
+                lastAddress[slot] = DirectBuffers.address(target);
+                lastTarget[slot] = target;
+            }
+            buffer = lastAddress[slot] + target.position();
             usesScratch[slot] = false;
         } else {
             buffer = scratchAddress(slot);

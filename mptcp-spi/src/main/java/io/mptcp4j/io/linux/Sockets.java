@@ -40,6 +40,18 @@ final class Sockets {
         }
     }
 
+    /** {@code SO_LINGER}: {@code struct linger} is two native ints, on/off and seconds. */
+    static void setLinger(int fd, boolean on, int seconds) throws NativeCallException {
+        byte[] v = new byte[8];
+        v[0] = (byte) (on ? 1 : 0);
+        for (int b = 0; b < 4; b++) {
+            v[4 + b] = (byte) (seconds >>> (8 * b));
+        }
+        if (LibC.INSTANCE.setsockopt(fd, LinuxConstants.SOL_SOCKET, LinuxConstants.SO_LINGER, v, 8) != 0) {
+            throw Errno.lastFailure("setsockopt(SO_LINGER=" + on + ", " + seconds + " s)");
+        }
+    }
+
     static int getInt(int fd, int level, int option, String name) throws NativeCallException {
         byte[] v = new byte[4];
         IntByReference length = new IntByReference(4);

@@ -1,0 +1,544 @@
+package io.mptcp4j.driver;
+
+import io.mptcp4j.core.tcp.TcpConfig;
+import io.mptcp4j.core.tcp.TcpConnection;
+import io.mptcp4j.core.tcp.TcpListener;
+import io.mptcp4j.core.tcp.TcpStack;
+import io.mptcp4j.core.tcp.TcpStatistics;
+import io.mptcp4j.io.Device;
+import io.mptcp4j.io.RawSocketDevice;
+import io.mptcp4j.io.linux.AddressFamily;
+import io.mptcp4j.io.linux.NetworkNamespace;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * mptcp4j's TCP for applications: a {@link TcpStack} on its own {@link StackEventLoop} over a
+ * {@link RawSocketDevice}, behind blocking sockets ({@link TcpSocket}, {@link TcpServerSocket}).
+ *
+ * <pre>{@code
+ * try (UserspaceTcp tcp = UserspaceTcp.builder().namespace(ns).address(local).open()) {
+ *     TcpSocket s = tcp.connect(new InetSocketAddress(server, 80), Duration.ofSeconds(5));
+ *     s.write(request);
+ *     int n = s.read(response, Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ *
+ * <p>How calls reach the stack: application threads never touch a {@link TcpConnection}. Each blocking call
+ * becomes one request ({@link LoopRequest}) queued on the loop, which carries it out in the loop's next
+ * iteration — so what a write adds is sent in that same iteration — and, when it cannot finish at once, parks
+ * it. After every iteration the loop's listener looks at the parked requests only (never at idle connections)
+ * and queues again those whose connection became ready. A finished request unparks its caller. So a caller
+ * costs one wake-up of the loop per call and one of itself per completion, with no polling on either side.
+ *
+ * <p>Local ports: a connection takes an ephemeral port from the device ({@link RawSocketDevice#ownPort}, which
+ * keeps the local kernel quiet on it) and gives it back once the connection is fully closed, TIME_WAIT
+ * included; a listener shares its port with the connections it accepted. A raw socket filter holds at most
+ * {@value RawSocketDevice#MAX_PORTS_PER_FAMILY} ports per family.
+ *
+ * <p>{@link #close()} stops the loop, closes the device (and with it every port and connection, without a FIN
+ * or RST) and fails every call still waiting.
+ */
+public final class UserspaceTcp implements AutoCloseable {
+
+    /** How often ports of closed sockets are checked for release. */
+    private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final TcpStack stack;
+    private final StackEventLoop loop;
+    private final LocalPorts ports;
+    private final TcpConfig config;
+    private final List<InetAddress> addresses;
+    private final RequestQueue requests = new RequestQueue();
+    /** Requests whose callers wait; failed by {@link #close()}. */
+    private final Set<LoopRequest<?>> tracked = ConcurrentHashMap.newKeySet();
+    /** Loop thread only: requests waiting for their connection to become ready. */
+    private final List<LoopRequest<?>> parked = new ArrayList<>();
+    /** Loop thread only: closed sockets whose connection has not reached CLOSED yet. */
+    private final List<TcpSocket> closing = new ArrayList<>();
+    private long lastSweep;
+    private volatile boolean closed;
+
+    private UserspaceTcp(TcpStack stack, Device device, LocalPorts ports, List<InetAddress> addresses,
+                         TcpConfig config) {
+        this.stack = stack;
+        this.ports = ports;
+        this.config = config;
+        this.addresses = List.copyOf(addresses);
+        this.loop = StackEventLoop.builder(stack, device).build();
+        loop.addIterationListener(this::afterIteration);
+        loop.start();
+    }
+
+    /** A builder; at least one local address is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Over any device (tests: devices in memory); ports come from {@code ports}. The loop is started. */
+    static UserspaceTcp over(Device device, LocalPorts ports, List<InetAddress> addresses, TcpConfig config) {
+        TcpStack stack = TcpStack.builder().secret(randomSecret()).build();
+        addresses.forEach(stack::addAddress);
+        return new UserspaceTcp(stack, device, ports, addresses, config);
+    }
+
+    /**
+     * Connects from the first local address of {@code remote}'s family; see
+     * {@link #connect(InetAddress, InetSocketAddress, Duration)}.
+     */
+    public TcpSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        return connect(null, remote, timeout);
+    }
+
+    /**
+     * Opens a connection from {@code local} (null: the first local address of the remote's family) and an
+     * ephemeral port to {@code remote}, waiting at most {@code timeout} (null: as long as the SYN retries last,
+     * about two minutes by default) for the handshake.
+     *
+     * @throws java.net.ConnectException if the peer refused (RST) or never answered the SYNs
+     * @throws SocketTimeoutException     if {@code timeout} passed first (the attempt is aborted)
+     */
+    public TcpSocket connect(InetAddress local, InetSocketAddress remote, Duration timeout) throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.isUnresolved()) {
+            throw new UnknownHostException(remote.getHostString());
+        }
+        ensureOpen();
+        InetAddress from = local != null ? requireLocal(local) : localFor(remote.getAddress());
+        int port = ports.own(from, 0);
+        PortLease lease = new PortLease(ports, List.of(new InetSocketAddress(from, port)));
+        ConnectRequest request = new ConnectRequest(from, port, remote, lease);
+        try {
+            requests.submit(request);
+        } catch (IOException e) {
+            ports.release(from, port);
+            throw e;
+        }
+        try {
+            return request.await(remaining(deadline(timeout)));
+        } catch (InterruptedIOException e) { // a timeout (SocketTimeoutException) or an interrupt
+            executeIfRunning(request::abandon);
+            throw e;
+        }
+    }
+
+    /**
+     * Listens on {@code local} (null: every local address) and {@code port} (0: a free port, chosen by the kernel
+     * for the first family).
+     *
+     * @throws BindException if this stack listens there already
+     * @throws IOException   if the kernel refuses the port (another socket has it)
+     */
+    public TcpServerSocket listen(InetAddress local, int port, int backlog) throws IOException {
+        if (port < 0 || port > 0xFFFF || backlog < 1) {
+            throw new IllegalArgumentException("port " + port + " or backlog " + backlog + " out of range");
+        }
+        ensureOpen();
+        List<InetAddress> bindTo = new ArrayList<>();
+        if (local != null) {
+            bindTo.add(requireLocal(local));
+        } else {
+            for (AddressFamily family : families(addresses)) {
+                bindTo.add(InetAddress.getByName(family == AddressFamily.IPV4 ? "0.0.0.0" : "::"));
+            }
+        }
+        List<InetSocketAddress> owned = new ArrayList<>();
+        try {
+            for (InetAddress a : bindTo) {
+                port = ports.own(a, port);
+                owned.add(new InetSocketAddress(a, port));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (InetSocketAddress a : owned) {
+                ports.release(a.getAddress(), a.getPort());
+            }
+            throw e;
+        }
+        PortLease lease = new PortLease(ports, owned);
+        int listenPort = port;
+        LoopRequest<TcpServerSocket> request = new LoopRequest<>(requests) {
+            @Override
+            boolean attempt() {
+                try {
+                    TcpListener listener = stack.listen(local, listenPort, backlog, config);
+                    complete(new TcpServerSocket(UserspaceTcp.this, listener, lease));
+                } catch (IllegalStateException e) {
+                    lease.release();
+                    fail(new BindException(e.getMessage()));
+                }
+                return true;
+            }
+
+            @Override
+            boolean isReady() {
+                return true;
+            }
+
+            @Override
+            String describe() {
+                return "listen on port " + listenPort;
+            }
+        };
+        try {
+            requests.submit(request);
+        } catch (IOException e) {
+            lease.release();
+            throw e;
+        }
+        return request.await(Long.MAX_VALUE);
+    }
+
+    /** The local addresses, in the order given to the builder. */
+    public List<InetAddress> addresses() {
+        return addresses;
+    }
+
+    /** The configuration of every connection and listener. */
+    public TcpConfig config() {
+        return config;
+    }
+
+    /** The loop, for its counters (packets, iterations, failures). */
+    public StackEventLoop eventLoop() {
+        return loop;
+    }
+
+    /** The stack's counters (written by the loop; reads may be slightly stale). */
+    public TcpStatistics statistics() {
+        return stack.statistics();
+    }
+
+    /**
+     * Stops the loop and closes the device: connections vanish without FIN or RST, their ports are given back,
+     * and calls still waiting fail. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.close();
+        for (LoopRequest<?> r : tracked) {
+            r.failIfPending(TcpErrors.stackClosed());
+        }
+        tracked.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "UserspaceTcp" + addresses + (closed ? "[closed]" : "");
+    }
+
+    // --- package-private: the sockets' side
+
+    LoopRequest.Requests requests() {
+        return requests;
+    }
+
+    /** Runs {@code task} on the loop unless the stack is closed (then there is nothing left to do). */
+    void executeIfRunning(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed: every connection and port went with the device
+        }
+    }
+
+    /** On the loop thread: {@code socket} was closed; its ports go back once its connection is CLOSED. */
+    void closed(TcpSocket socket) {
+        if (socket.connection().isClosed()) {
+            socket.lease().release();
+        } else {
+            closing.add(socket);
+        }
+    }
+
+    /** The deadline for a timeout from now (null: {@link Long#MAX_VALUE}, none). */
+    static long deadline(Duration timeout) {
+        if (timeout == null) {
+            return Long.MAX_VALUE;
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        long nanos = timeout.toNanos();
+        long now = System.nanoTime();
+        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+    }
+
+    /** Nanoseconds left until {@code deadline} ({@link Long#MAX_VALUE}: no limit), at least 0. */
+    static long remaining(long deadline) {
+        return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
+    }
+
+    /** A duration for messages: "250 ms", "5.0 s". */
+    static String format(long nanos) {
+        return nanos < 1_000_000_000L ? (nanos / 1_000_000) + " ms" : String.format("%.1f s", nanos / 1e9);
+    }
+
+    // --- the loop's side
+
+    /** After every iteration: queue again the parked requests that can progress; now and then, free ports. */
+    private void afterIteration() {
+        if (!parked.isEmpty()) {
+            int kept = 0;
+            for (int i = 0, n = parked.size(); i < n; i++) {
+                LoopRequest<?> r = parked.get(i);
+                if (!r.isPending()) {
+                    continue; // cancelled or failed meanwhile
+                }
+                if (r.isReady()) {
+                    loop.execute(r);
+                } else {
+                    parked.set(kept++, r);
+                }
+            }
+            parked.subList(kept, parked.size()).clear();
+        }
+        if (!closing.isEmpty()) {
+            long now = loop.clock().nanos();
+            if (now - lastSweep >= SWEEP_INTERVAL_NANOS) {
+                lastSweep = now;
+                closing.removeIf(s -> {
+                    if (s.connection().isClosed()) {
+                        s.lease().release();
+                        return true;
+                    }
+                    return false;
+                });
+            }
+        }
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (closed) {
+            throw TcpErrors.stackClosed();
+        }
+    }
+
+    private InetAddress requireLocal(InetAddress local) throws SocketException {
+        if (!addresses.contains(local)) {
+            throw new SocketException(local.getHostAddress() + " is not an address of this stack " + addresses);
+        }
+        return local;
+    }
+
+    private InetAddress localFor(InetAddress remote) throws SocketException {
+        for (InetAddress a : addresses) {
+            if (a instanceof Inet4Address == remote instanceof Inet4Address) {
+                return a;
+            }
+        }
+        throw new SocketException("no local address of " + AddressFamily.of(remote) + " to reach "
+                + remote.getHostAddress());
+    }
+
+    private static Set<AddressFamily> families(List<InetAddress> addresses) {
+        Set<AddressFamily> families = EnumSet.noneOf(AddressFamily.class);
+        for (InetAddress a : addresses) {
+            families.add(AddressFamily.of(a));
+        }
+        return families;
+    }
+
+    private static byte[] randomSecret() {
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    /** The queue between application threads and the loop. */
+    private final class RequestQueue implements LoopRequest.Requests {
+        @Override
+        public void submit(LoopRequest<?> request) throws IOException {
+            tracked.add(request);
+            try {
+                loop.execute(request);
+            } catch (RejectedExecutionException e) {
+                tracked.remove(request);
+                throw TcpErrors.stackClosed();
+            }
+        }
+
+        @Override
+        public void awaitReadiness(LoopRequest<?> request) {
+            parked.add(request);
+        }
+
+        @Override
+        public void forget(LoopRequest<?> request) {
+            tracked.remove(request);
+        }
+    }
+
+    /** One connect: opens the connection, then waits for the handshake to end either way. */
+    private final class ConnectRequest extends LoopRequest<TcpSocket> {
+        private final InetAddress local;
+        private final int port;
+        private final InetSocketAddress remote;
+        private final PortLease lease;
+        private TcpConnection connection;
+
+        ConnectRequest(InetAddress local, int port, InetSocketAddress remote, PortLease lease) {
+            super(requests);
+            this.local = local;
+            this.port = port;
+            this.remote = remote;
+            this.lease = lease;
+        }
+
+        @Override
+        boolean attempt() {
+            if (connection == null) {
+                try {
+                    connection = stack.connect(loop.clock().nanos(), local, port, remote.getAddress(),
+                            remote.getPort(), config);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    lease.release();
+                    fail(new SocketException("cannot connect to " + remote + ": " + e.getMessage()));
+                    return true;
+                }
+                return false; // the SYN goes out in this iteration
+            }
+            if (connection.isConnected()) {
+                complete(new TcpSocket(UserspaceTcp.this, connection, lease));
+                return true;
+            }
+            if (connection.isClosed()) {
+                lease.release();
+                fail(connection.error() != null ? TcpErrors.ofConnect(connection.error())
+                        : new SocketException("connection to " + remote + " closed during the handshake"));
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        boolean isReady() {
+            return connection.isConnected() || connection.isClosed();
+        }
+
+        @Override
+        String describe() {
+            return "connect to " + remote;
+        }
+
+        /** On the loop thread, after the caller gave up: the half-open connection goes, and its port. */
+        void abandon() {
+            if (connection != null) {
+                connection.abort();
+            }
+            lease.release();
+        }
+    }
+
+    /** Configures and opens a {@link UserspaceTcp}. */
+    public static final class Builder {
+        private final Set<InetAddress> addresses = new LinkedHashSet<>();
+        private NetworkNamespace namespace;
+        private TcpConfig config = TcpConfig.defaults();
+        private DeviceDecorator decorator = device -> device;
+        private int receiveBufferBytes = 4 << 20;
+
+        private Builder() {
+        }
+
+        /** The namespace of the raw sockets and port reservations; by default the calling thread's. */
+        public Builder namespace(NetworkNamespace namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        /** A local address of the stack (one per call, in order; the first of a family is the default source). */
+        public Builder address(InetAddress address) {
+            addresses.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /** The configuration of every connection and listener; {@link TcpConfig#defaults()} by default. */
+        public Builder config(TcpConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Wraps the raw device, e.g. in a {@link io.mptcp4j.io.PcapDevice}; by default none. */
+        public Builder decorateDevice(DeviceDecorator decorator) {
+            this.decorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        /** The kernel receive buffer of each raw socket; 4 MiB by default. */
+        public Builder receiveBufferBytes(int bytes) {
+            this.receiveBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Opens the raw sockets for the families of the addresses and starts the loop.
+         *
+         * @throws IllegalStateException without an address
+         * @throws io.mptcp4j.io.linux.InsufficientPrivilegesException without root or {@code CAP_NET_RAW}
+         */
+        public UserspaceTcp open() throws IOException {
+            if (addresses.isEmpty()) {
+                throw new IllegalStateException("a UserspaceTcp needs at least one local address");
+            }
+            List<InetAddress> list = List.copyOf(addresses);
+            Set<AddressFamily> families = families(list);
+            AddressFamily[] more = families.stream().skip(1).toArray(AddressFamily[]::new);
+            RawSocketDevice.Builder raw = RawSocketDevice.builder()
+                    .families(families.iterator().next(), more)
+                    .receiveBufferBytes(receiveBufferBytes);
+            if (namespace != null) {
+                raw.namespace(namespace);
+            }
+            RawSocketDevice device = raw.open();
+            try {
+                Device wire = decorator.decorate(device);
+                LocalPorts ports = new LocalPorts() {
+                    @Override
+                    public int own(InetAddress local, int port) throws IOException {
+                        return device.ownPort(local, port);
+                    }
+
+                    @Override
+                    public void release(InetAddress local, int port) throws IOException {
+                        device.releasePort(local, port);
+                    }
+                };
+                TcpStack stack = TcpStack.builder().secret(randomSecret()).build();
+                list.forEach(stack::addAddress);
+                return new UserspaceTcp(stack, wire, ports, list, config);
+            } catch (IOException | RuntimeException | Error e) {
+                device.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Puts decorators between the loop and the raw device. */
+    @FunctionalInterface
+    public interface DeviceDecorator {
+        /** The device the loop should use, wrapping {@code device}. */
+        Device decorate(Device device) throws IOException;
+    }
+}

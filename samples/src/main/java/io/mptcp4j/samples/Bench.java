@@ -1,0 +1,37 @@
+package io.mptcp4j.samples;
+
+import java.util.List;
+
+/**
+ * {@code mptcp bench WHAT [OPTIONS]}: measurements on this machine. {@code tcp} compares mptcp4j's userspace TCP
+ * with the kernel's on a namespace lab path (needs root); {@code heap} measures the heap an idle established
+ * connection costs.
+ */
+final class Bench implements Mptcp.Command {
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "benchmarks: 'bench tcp' (goodput vs the kernel, needs root), 'bench heap' (bytes per connection)";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        if (args.isEmpty()) {
+            throw new Mptcp.UsageException("which benchmark? usage:\n"
+                    + "  mptcp bench tcp [--rate 50mbit,none] [--seconds N] [--direction upload|download|both]"
+                    + " [--family ipv4|ipv6] [--repeat N] [--warmup SECONDS] [--offloads off|on] [--json FILE]\n"
+                    + "  mptcp bench heap [--connections N] [--json FILE]");
+        }
+        List<String> rest = args.subList(1, args.size());
+        return switch (args.get(0)) {
+            case "tcp" -> new TcpThroughputBench().run(rest);
+            case "heap" -> new ConnectionHeapBench().run(rest);
+            default -> throw new Mptcp.UsageException("unknown benchmark '" + args.get(0) + "'; try tcp or heap");
+        };
+    }
+}
