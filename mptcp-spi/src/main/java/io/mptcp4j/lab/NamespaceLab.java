@@ -316,6 +316,9 @@ public final class NamespaceLab implements AutoCloseable {
             if (spec.ipv6) {
                 // Keep static IPv6 addresses across link down/up, like IPv4 does.
                 sysctl(h, "net.ipv6.conf.all.keep_addr_on_down", "1");
+                // No duplicate address detection on the veths made below: their link-local addresses (which
+                // neighbour discovery uses) are usable at once instead of tentative for about a second.
+                sysctl(h, "net.ipv6.conf.default.accept_dad", "0");
             }
         }
         for (LabPath p : paths) {

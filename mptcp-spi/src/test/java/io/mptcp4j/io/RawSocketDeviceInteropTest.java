@@ -51,23 +51,6 @@ class RawSocketDeviceInteropTest {
     @BeforeAll
     static void createLab() throws Exception {
         lab = NamespaceLab.builder().paths(2).build();
-        awaitIpv6AddressesUsable();
-    }
-
-    /**
-     * Right after the veths come up their IPv6 link-local addresses are still tentative (duplicate address
-     * detection, about a second); neighbour discovery, which sends from them, stalls until then.
-     */
-    private static void awaitIpv6AddressesUsable() throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (Host host : Host.values()) {
-            while (!lab.exec(host, "ip", "-6", "addr", "show", "tentative").requireSuccess().stdout().isBlank()) {
-                if (System.nanoTime() - end > 0) {
-                    throw new AssertionError("IPv6 addresses still tentative in " + lab.namespaceName(host));
-                }
-                Thread.sleep(50);
-            }
-        }
     }
 
     @AfterAll
