@@ -19,6 +19,11 @@ final class PortLease {
     private int holders = 1;
 
     /** A lease with one holder, its maker. */
+    /** The port held (the same on every address). */
+    int port() {
+        return owned.get(0).getPort();
+    }
+
     PortLease(LocalPorts ports, List<InetSocketAddress> owned) {
         this.ports = ports;
         this.owned = List.copyOf(owned);

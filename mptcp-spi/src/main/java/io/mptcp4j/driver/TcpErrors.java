@@ -1,5 +1,6 @@
 package io.mptcp4j.driver;
 
+import io.mptcp4j.core.mptcp.MptcpException;
 import io.mptcp4j.core.tcp.TcpConnectionException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,6 +37,29 @@ final class TcpErrors {
         };
     }
 
+    /** The failure of an established MPTCP connection. */
+    static IOException of(MptcpException e) {
+        String message = switch (e.reason()) {
+            case RESET_BY_PEER -> "connection reset by peer (" + e.getMessage() + ")";
+            case FASTCLOSED_BY_PEER -> "connection reset by peer with MP_FASTCLOSE (" + e.getMessage() + ")";
+            case TIMEOUT -> "connection timed out (" + e.getMessage() + ")";
+            case REFUSED -> "connection refused (" + e.getMessage() + ")";
+            case ABORTED -> "connection aborted (" + e.getMessage() + ")";
+            case FALLBACK_REFUSED -> "MPTCP not available and fallback refused (" + e.getMessage() + ")";
+            case PROTOCOL_ERROR -> "MPTCP protocol error (" + e.getMessage() + ")";
+        };
+        return withCause(new SocketException(message), e);
+    }
+
+    /** The failure of an MPTCP connection attempt. */
+    static IOException ofConnect(MptcpException e) {
+        return switch (e.reason()) {
+            case REFUSED -> withCause(new ConnectException("connection refused (" + e.getMessage() + ")"), e);
+            case TIMEOUT -> withCause(new ConnectException("connection timed out (" + e.getMessage() + ")"), e);
+            default -> of(e);
+        };
+    }
+
     /** A call on a socket this side closed, or whose close another thread started while the call waited. */
     static SocketException socketClosed() {
         return new SocketException("socket closed");
@@ -46,11 +70,6 @@ final class TcpErrors {
         AsynchronousCloseException e = new AsynchronousCloseException();
         e.initCause(new SocketException(what + ": socket closed by another thread"));
         return e;
-    }
-
-    /** A call cut short because the whole stack shut down. */
-    static SocketException stackClosed() {
-        return new SocketException("the userspace TCP stack was closed");
     }
 
     private static IOException withCause(IOException e, Throwable cause) {

@@ -10,8 +10,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A connected TCP socket of a {@link UserspaceTcp}: blocking reads and writes with optional timeouts, half-close,
@@ -30,26 +28,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class TcpSocket implements Closeable {
 
-    private final UserspaceTcp tcp;
+    private final BlockingStream stream;
     /** Touched on the loop thread only. */
     private final TcpConnection connection;
-    /** Touched on the loop thread only. */
-    private final PortLease lease;
-    private final InetSocketAddress localAddress;
-    private final InetSocketAddress remoteAddress;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile boolean closed;
-    private volatile LoopRequest<?> currentRead;
-    private volatile LoopRequest<?> currentWrite;
 
     /** On the loop thread: wraps an established (or at least synchronized) connection holding {@code lease}. */
     TcpSocket(UserspaceTcp tcp, TcpConnection connection, PortLease lease) {
-        this.tcp = tcp;
         this.connection = connection;
-        this.lease = lease;
-        this.localAddress = new InetSocketAddress(connection.local().address(), connection.local().port());
-        this.remoteAddress = new InetSocketAddress(connection.remote().address(), connection.remote().port());
+        this.stream = new BlockingStream(tcp.blockingLoop(), StreamConnection.of(connection), lease);
     }
 
     /**
@@ -58,7 +44,7 @@ public final class TcpSocket implements Closeable {
      * @return the bytes read, 0 only if {@code dst} has no room, -1 at the end of the stream
      */
     public int read(ByteBuffer dst) throws IOException {
-        return read(dst, null);
+        return stream.read(dst, null);
     }
 
     /**
@@ -69,29 +55,12 @@ public final class TcpSocket implements Closeable {
      * @throws SocketTimeoutException if nothing arrived in time; nothing was read and the socket stays usable
      */
     public int read(ByteBuffer dst, Duration timeout) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
-        long deadline = UserspaceTcp.deadline(timeout);
-        lock(readLock, deadline, "read");
-        try {
-            ensureOpen();
-            if (!dst.hasRemaining()) {
-                return 0;
-            }
-            ReadRequest request = new ReadRequest(dst);
-            currentRead = request;
-            tcp.requests().submit(request);
-            return request.await(UserspaceTcp.remaining(deadline));
-        } finally {
-            currentRead = null;
-            readLock.unlock();
-        }
+        return stream.read(dst, timeout);
     }
 
     /** Writes every remaining byte of {@code src}, waiting for send-buffer room as long as it takes. */
     public void write(ByteBuffer src) throws IOException {
-        write(src, null);
+        stream.write(src, null);
     }
 
     /**
@@ -99,55 +68,12 @@ public final class TcpSocket implements Closeable {
      * limit) for room. On a timeout or an interrupt, {@code src}'s position tells how much was taken.
      */
     public void write(ByteBuffer src, Duration timeout) throws IOException {
-        long deadline = UserspaceTcp.deadline(timeout);
-        lock(writeLock, deadline, "write");
-        try {
-            ensureOpen();
-            if (!src.hasRemaining()) {
-                return;
-            }
-            WriteRequest request = new WriteRequest(src);
-            currentWrite = request;
-            tcp.requests().submit(request);
-            request.await(UserspaceTcp.remaining(deadline));
-        } finally {
-            currentWrite = null;
-            writeLock.unlock();
-        }
+        stream.write(src, timeout);
     }
 
     /** Sends a FIN after everything written (half-close); reading goes on. Harmless if already shut down. */
     public void shutdownOutput() throws IOException {
-        lock(writeLock, Long.MAX_VALUE, "shutdownOutput");
-        try {
-            ensureOpen();
-            LoopRequest<Void> request = new LoopRequest<>(tcp.requests()) {
-                @Override
-                boolean attempt() {
-                    IOException problem = closed ? TcpErrors.socketClosed() : failure();
-                    if (problem != null) {
-                        fail(problem);
-                    } else {
-                        connection.shutdownOutput();
-                    }
-                    return true;
-                }
-
-                @Override
-                boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                String describe() {
-                    return "shutdownOutput";
-                }
-            };
-            tcp.requests().submit(request);
-            request.await(Long.MAX_VALUE);
-        } finally {
-            writeLock.unlock();
-        }
+        stream.shutdownOutput();
     }
 
     /**
@@ -157,55 +83,37 @@ public final class TcpSocket implements Closeable {
      */
     @Override
     public void close() {
-        shutDown(false);
+        stream.close();
     }
 
     /** Resets the connection (a RST goes out) and closes the socket; waiting calls end as with {@link #close()}. */
     public void abort() {
-        shutDown(true);
+        stream.abort();
     }
 
     /** A snapshot of the connection's state and counters, taken on the event loop. */
     public TcpSocketInfo info() throws IOException {
-        LoopRequest<TcpSocketInfo> request = new LoopRequest<>(tcp.requests()) {
-            @Override
-            boolean attempt() {
-                complete(TcpSocketInfo.of(connection));
-                return true;
-            }
-
-            @Override
-            boolean isReady() {
-                return true;
-            }
-
-            @Override
-            String describe() {
-                return "info";
-            }
-        };
-        tcp.requests().submit(request);
-        return request.await(Long.MAX_VALUE);
+        return stream.onLoop(() -> TcpSocketInfo.of(connection));
     }
 
     /** The local address and port. */
     public InetSocketAddress localAddress() {
-        return localAddress;
+        return stream.localAddress();
     }
 
     /** The peer's address and port. */
     public InetSocketAddress remoteAddress() {
-        return remoteAddress;
+        return stream.remoteAddress();
     }
 
     /** False once {@link #close()} or {@link #abort()} was called. */
     public boolean isOpen() {
-        return !closed;
+        return stream.isOpen();
     }
 
     @Override
     public String toString() {
-        return "TcpSocket[" + localAddress + " -> " + remoteAddress + (closed ? ", closed" : "") + "]";
+        return "TcpSocket" + stream;
     }
 
     /** On the loop thread: the connection, for the driver's bookkeeping. */
@@ -215,151 +123,6 @@ public final class TcpSocket implements Closeable {
 
     /** On the loop thread: the ports this socket holds. */
     PortLease lease() {
-        return lease;
-    }
-
-    private void shutDown(boolean reset) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        tcp.executeIfRunning(() -> {
-            failIfPending(currentRead, "read");
-            failIfPending(currentWrite, "write");
-            if (reset) {
-                connection.abort();
-            } else {
-                connection.close();
-            }
-            tcp.closed(this);
-        });
-    }
-
-    private static void failIfPending(LoopRequest<?> request, String what) {
-        if (request != null) {
-            request.failIfPending(TcpErrors.closedWhileWaiting(what));
-        }
-    }
-
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw TcpErrors.socketClosed();
-        }
-    }
-
-    /** On the loop thread: why the connection cannot be written to or shut down, or null. */
-    private IOException failure() {
-        TcpConnectionException error = connection.error();
-        if (error != null) {
-            return TcpErrors.of(error);
-        }
-        if (connection.isClosed()) {
-            return new SocketException("connection closed");
-        }
-        return null;
-    }
-
-    private static void lock(ReentrantLock lock, long deadline, String what) throws IOException {
-        try {
-            if (deadline == Long.MAX_VALUE) {
-                lock.lockInterruptibly();
-            } else if (!lock.tryLock(UserspaceTcp.remaining(deadline), TimeUnit.NANOSECONDS)) {
-                throw new SocketTimeoutException(what + " timed out waiting for another thread's " + what);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(what + " interrupted");
-        }
-    }
-
-    /** One read: done as soon as any bytes, the end of the stream or an error can be reported. */
-    private final class ReadRequest extends LoopRequest<Integer> {
-        private final ByteBuffer dst;
-
-        ReadRequest(ByteBuffer dst) {
-            super(tcp.requests());
-            this.dst = dst;
-        }
-
-        @Override
-        boolean attempt() {
-            if (closed) {
-                fail(TcpErrors.closedWhileWaiting("read"));
-                return true;
-            }
-            int n = connection.read(dst);
-            if (n == 0) {
-                return false;
-            }
-            TcpConnectionException error = connection.error();
-            if (n < 0 && error != null) {
-                fail(TcpErrors.of(error));
-            } else {
-                complete(n);
-            }
-            return true;
-        }
-
-        @Override
-        boolean isReady() {
-            return closed || connection.isReadable();
-        }
-
-        @Override
-        String describe() {
-            return "read from " + remoteAddress;
-        }
-    }
-
-    /**
-     * One write: each attempt copies what fits into the send buffer, and the request waits until a quarter of the
-     * buffer is free again (or what is left fits), so a fast writer moves big chunks, not a segment per ACK.
-     */
-    private final class WriteRequest extends LoopRequest<Void> {
-        private final ByteBuffer src;
-        private int written;
-
-        WriteRequest(ByteBuffer src) {
-            super(tcp.requests());
-            this.src = src;
-        }
-
-        @Override
-        boolean attempt() {
-            if (closed) {
-                fail(TcpErrors.closedWhileWaiting("write"));
-                return true;
-            }
-            IOException problem = failure();
-            if (problem == null && connection.isOutputShutdown()) {
-                problem = new SocketException("output shut down");
-            }
-            if (problem != null) {
-                fail(problem);
-                return true;
-            }
-            written += connection.write(src);
-            return !src.hasRemaining();
-        }
-
-        @Override
-        boolean isReady() {
-            if (closed || connection.isClosed()) {
-                return true;
-            }
-            int limit = connection.sendBufferLimit();
-            long free = limit - connection.bufferedSendBytes();
-            return connection.isWritable() && free >= Math.min(src.remaining(), limit / 4);
-        }
-
-        @Override
-        int bytesTransferred() {
-            return written;
-        }
-
-        @Override
-        String describe() {
-            return "write to " + remoteAddress;
-        }
+        return stream.lease();
     }
 }

@@ -26,9 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * mptcp4j's TCP for applications: a {@link TcpStack} on its own {@link StackEventLoop} over a
@@ -59,23 +56,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UserspaceTcp implements AutoCloseable {
 
-    /** How often ports of closed sockets are checked for release. */
-    private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private final TcpStack stack;
     private final StackEventLoop loop;
     private final LocalPorts ports;
     private final TcpConfig config;
     private final List<InetAddress> addresses;
-    private final RequestQueue requests = new RequestQueue();
-    /** Requests whose callers wait; failed by {@link #close()}. */
-    private final Set<LoopRequest<?>> tracked = ConcurrentHashMap.newKeySet();
-    /** Loop thread only: requests waiting for their connection to become ready. */
-    private final List<LoopRequest<?>> parked = new ArrayList<>();
-    /** Loop thread only: closed sockets whose connection has not reached CLOSED yet. */
-    private final List<TcpSocket> closing = new ArrayList<>();
-    private long lastSweep;
-    private volatile boolean closed;
+    private final BlockingLoop blocking;
+    private final LoopRequest.Requests requests;
 
     private UserspaceTcp(TcpStack stack, Device device, LocalPorts ports, List<InetAddress> addresses,
                          TcpConfig config) {
@@ -83,9 +70,9 @@ public final class UserspaceTcp implements AutoCloseable {
         this.ports = ports;
         this.config = config;
         this.addresses = List.copyOf(addresses);
-        this.loop = StackEventLoop.builder(stack, device).build();
-        loop.addIterationListener(this::afterIteration);
-        loop.start();
+        this.blocking = new BlockingLoop(stack, device, "TCP");
+        this.requests = blocking;
+        this.loop = blocking.loop();
     }
 
     /** A builder; at least one local address is required. */
@@ -122,7 +109,7 @@ public final class UserspaceTcp implements AutoCloseable {
             throw new UnknownHostException(remote.getHostString());
         }
         ensureOpen();
-        InetAddress from = local != null ? requireLocal(local) : localFor(remote.getAddress());
+        InetAddress from = local != null ? requireLocal(local, addresses) : localFor(remote.getAddress(), addresses);
         int port = ports.own(from, 0);
         PortLease lease = new PortLease(ports, List.of(new InetSocketAddress(from, port)));
         ConnectRequest request = new ConnectRequest(from, port, remote, lease);
@@ -152,28 +139,8 @@ public final class UserspaceTcp implements AutoCloseable {
             throw new IllegalArgumentException("port " + port + " or backlog " + backlog + " out of range");
         }
         ensureOpen();
-        List<InetAddress> bindTo = new ArrayList<>();
-        if (local != null) {
-            bindTo.add(requireLocal(local));
-        } else {
-            for (AddressFamily family : families(addresses)) {
-                bindTo.add(InetAddress.getByName(family == AddressFamily.IPV4 ? "0.0.0.0" : "::"));
-            }
-        }
-        List<InetSocketAddress> owned = new ArrayList<>();
-        try {
-            for (InetAddress a : bindTo) {
-                port = ports.own(a, port);
-                owned.add(new InetSocketAddress(a, port));
-            }
-        } catch (IOException | RuntimeException e) {
-            for (InetSocketAddress a : owned) {
-                ports.release(a.getAddress(), a.getPort());
-            }
-            throw e;
-        }
-        PortLease lease = new PortLease(ports, owned);
-        int listenPort = port;
+        PortLease lease = ownAll(ports, listenAddresses(local, addresses), port);
+        int listenPort = lease.port();
         LoopRequest<TcpServerSocket> request = new LoopRequest<>(requests) {
             @Override
             boolean attempt() {
@@ -232,20 +199,12 @@ public final class UserspaceTcp implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        loop.close();
-        for (LoopRequest<?> r : tracked) {
-            r.failIfPending(TcpErrors.stackClosed());
-        }
-        tracked.clear();
+        blocking.close();
     }
 
     @Override
     public String toString() {
-        return "UserspaceTcp" + addresses + (closed ? "[closed]" : "");
+        return "UserspaceTcp" + addresses + (blocking.isClosed() ? "[closed]" : "");
     }
 
     // --- package-private: the sockets' side
@@ -256,20 +215,12 @@ public final class UserspaceTcp implements AutoCloseable {
 
     /** Runs {@code task} on the loop unless the stack is closed (then there is nothing left to do). */
     void executeIfRunning(Runnable task) {
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException e) {
-            // closed: every connection and port went with the device
-        }
+        blocking.executeIfRunning(task);
     }
 
-    /** On the loop thread: {@code socket} was closed; its ports go back once its connection is CLOSED. */
-    void closed(TcpSocket socket) {
-        if (socket.connection().isClosed()) {
-            socket.lease().release();
-        } else {
-            closing.add(socket);
-        }
+    /** The request machinery the sockets share. */
+    BlockingLoop blockingLoop() {
+        return blocking;
     }
 
     /** The deadline for a timeout from now (null: {@link Long#MAX_VALUE}, none). */
@@ -295,54 +246,18 @@ public final class UserspaceTcp implements AutoCloseable {
         return nanos < 1_000_000_000L ? (nanos / 1_000_000) + " ms" : String.format("%.1f s", nanos / 1e9);
     }
 
-    // --- the loop's side
-
-    /** After every iteration: queue again the parked requests that can progress; now and then, free ports. */
-    private void afterIteration() {
-        if (!parked.isEmpty()) {
-            int kept = 0;
-            for (int i = 0, n = parked.size(); i < n; i++) {
-                LoopRequest<?> r = parked.get(i);
-                if (!r.isPending()) {
-                    continue; // cancelled or failed meanwhile
-                }
-                if (r.isReady()) {
-                    loop.execute(r);
-                } else {
-                    parked.set(kept++, r);
-                }
-            }
-            parked.subList(kept, parked.size()).clear();
-        }
-        if (!closing.isEmpty()) {
-            long now = loop.clock().nanos();
-            if (now - lastSweep >= SWEEP_INTERVAL_NANOS) {
-                lastSweep = now;
-                closing.removeIf(s -> {
-                    if (s.connection().isClosed()) {
-                        s.lease().release();
-                        return true;
-                    }
-                    return false;
-                });
-            }
-        }
-    }
-
     private void ensureOpen() throws SocketException {
-        if (closed) {
-            throw TcpErrors.stackClosed();
-        }
+        blocking.ensureOpen();
     }
 
-    private InetAddress requireLocal(InetAddress local) throws SocketException {
+    static InetAddress requireLocal(InetAddress local, List<InetAddress> addresses) throws SocketException {
         if (!addresses.contains(local)) {
             throw new SocketException(local.getHostAddress() + " is not an address of this stack " + addresses);
         }
         return local;
     }
 
-    private InetAddress localFor(InetAddress remote) throws SocketException {
+    static InetAddress localFor(InetAddress remote, List<InetAddress> addresses) throws SocketException {
         for (InetAddress a : addresses) {
             if (a instanceof Inet4Address == remote instanceof Inet4Address) {
                 return a;
@@ -350,6 +265,66 @@ public final class UserspaceTcp implements AutoCloseable {
         }
         throw new SocketException("no local address of " + AddressFamily.of(remote) + " to reach "
                 + remote.getHostAddress());
+    }
+
+    /** Opens a raw socket device for the families of {@code addresses}, in {@code namespace} (null: this one). */
+    static RawSocketDevice openRawDevice(NetworkNamespace namespace, List<InetAddress> addresses,
+                                         int receiveBufferBytes) throws IOException {
+        Set<AddressFamily> families = families(addresses);
+        AddressFamily[] more = families.stream().skip(1).toArray(AddressFamily[]::new);
+        RawSocketDevice.Builder raw = RawSocketDevice.builder()
+                .families(families.iterator().next(), more)
+                .receiveBufferBytes(receiveBufferBytes);
+        if (namespace != null) {
+            raw.namespace(namespace);
+        }
+        return raw.open();
+    }
+
+    /** The ports of {@code device}. */
+    static LocalPorts portsOf(RawSocketDevice device) {
+        return new LocalPorts() {
+            @Override
+            public int own(InetAddress local, int port) throws IOException {
+                return device.ownPort(local, port);
+            }
+
+            @Override
+            public void release(InetAddress local, int port) throws IOException {
+                device.releasePort(local, port);
+            }
+        };
+    }
+
+    /** The addresses to listen on for {@code local} (null: the wildcard of each family of {@code addresses}). */
+    static List<InetAddress> listenAddresses(InetAddress local, List<InetAddress> addresses)
+            throws UnknownHostException, SocketException {
+        List<InetAddress> bindTo = new ArrayList<>();
+        if (local != null) {
+            bindTo.add(requireLocal(local, addresses));
+        } else {
+            for (AddressFamily family : families(addresses)) {
+                bindTo.add(InetAddress.getByName(family == AddressFamily.IPV4 ? "0.0.0.0" : "::"));
+            }
+        }
+        return bindTo;
+    }
+
+    /** Owns {@code port} (0: any) on every address of {@code bindTo}; all or none. */
+    static PortLease ownAll(LocalPorts ports, List<InetAddress> bindTo, int port) throws IOException {
+        List<InetSocketAddress> owned = new ArrayList<>();
+        try {
+            for (InetAddress a : bindTo) {
+                port = ports.own(a, port);
+                owned.add(new InetSocketAddress(a, port));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (InetSocketAddress a : owned) {
+                ports.release(a.getAddress(), a.getPort());
+            }
+            throw e;
+        }
+        return new PortLease(ports, owned);
     }
 
     private static Set<AddressFamily> families(List<InetAddress> addresses) {
@@ -364,30 +339,6 @@ public final class UserspaceTcp implements AutoCloseable {
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
         return secret;
-    }
-
-    /** The queue between application threads and the loop. */
-    private final class RequestQueue implements LoopRequest.Requests {
-        @Override
-        public void submit(LoopRequest<?> request) throws IOException {
-            tracked.add(request);
-            try {
-                loop.execute(request);
-            } catch (RejectedExecutionException e) {
-                tracked.remove(request);
-                throw TcpErrors.stackClosed();
-            }
-        }
-
-        @Override
-        public void awaitReadiness(LoopRequest<?> request) {
-            parked.add(request);
-        }
-
-        @Override
-        public void forget(LoopRequest<?> request) {
-            tracked.remove(request);
-        }
     }
 
     /** One connect: opens the connection, then waits for the handshake to end either way. */
@@ -503,28 +454,10 @@ public final class UserspaceTcp implements AutoCloseable {
                 throw new IllegalStateException("a UserspaceTcp needs at least one local address");
             }
             List<InetAddress> list = List.copyOf(addresses);
-            Set<AddressFamily> families = families(list);
-            AddressFamily[] more = families.stream().skip(1).toArray(AddressFamily[]::new);
-            RawSocketDevice.Builder raw = RawSocketDevice.builder()
-                    .families(families.iterator().next(), more)
-                    .receiveBufferBytes(receiveBufferBytes);
-            if (namespace != null) {
-                raw.namespace(namespace);
-            }
-            RawSocketDevice device = raw.open();
+            RawSocketDevice device = openRawDevice(namespace, list, receiveBufferBytes);
             try {
                 Device wire = decorator.decorate(device);
-                LocalPorts ports = new LocalPorts() {
-                    @Override
-                    public int own(InetAddress local, int port) throws IOException {
-                        return device.ownPort(local, port);
-                    }
-
-                    @Override
-                    public void release(InetAddress local, int port) throws IOException {
-                        device.releasePort(local, port);
-                    }
-                };
+                LocalPorts ports = portsOf(device);
                 TcpStack stack = TcpStack.builder().secret(randomSecret()).build();
                 list.forEach(stack::addAddress);
                 return new UserspaceTcp(stack, wire, ports, list, config);

@@ -23,7 +23,7 @@ public final class Mptcp {
         int run(List<String> args) throws Exception;
     }
 
-    static final List<Command> COMMANDS = List.of(new HandshakeDemo(), new Bench());
+    static final List<Command> COMMANDS = List.of(new HandshakeDemo(), new Bench(), new Cat());
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -21,11 +21,22 @@ final class Options {
 
     /** Parses {@code args} against the option names {@code known} (without the leading dashes). */
     static Options parse(String command, List<String> args, Set<String> known) throws Mptcp.UsageException {
+        return parse(command, args, known, Set.of());
+    }
+
+    /**
+     * Parses {@code args} against the options {@code known}, which take a value, and the {@code flags}, which take
+     * none (a flag given has the value {@code "true"}; see {@link #flag}).
+     */
+    static Options parse(String command, List<String> args, Set<String> known, Set<String> flags)
+            throws Mptcp.UsageException {
+        Set<String> all = new java.util.HashSet<>(known);
+        all.addAll(flags);
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new Mptcp.UsageException("unexpected argument '" + arg + "'; options: " + names(known));
+                throw new Mptcp.UsageException("unexpected argument '" + arg + "'; options: " + names(all));
             }
             String name = arg.substring(2);
             String value = null;
@@ -34,10 +45,15 @@ final class Options {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            if (!known.contains(name)) {
-                throw new Mptcp.UsageException("unknown option --" + name + "; options: " + names(known));
+            if (!all.contains(name)) {
+                throw new Mptcp.UsageException("unknown option --" + name + "; options: " + names(all));
             }
-            if (value == null) {
+            if (flags.contains(name)) {
+                if (value != null) {
+                    throw new Mptcp.UsageException("option --" + name + " takes no value");
+                }
+                value = "true";
+            } else if (value == null) {
                 if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                     throw new Mptcp.UsageException("option --" + name + " needs a value");
                 }
@@ -48,6 +64,11 @@ final class Options {
             }
         }
         return new Options(command, values);
+    }
+
+    /** Whether the flag (or option) {@code name} was given. */
+    boolean flag(String name) {
+        return values.containsKey(name);
     }
 
     /** The option's value, or {@code fallback} if it was not given. */

@@ -1,0 +1,318 @@
+package io.mptcp4j.driver;
+
+import io.mptcp4j.core.mptcp.MptcpConfig;
+import io.mptcp4j.core.mptcp.MptcpConnection;
+import io.mptcp4j.core.mptcp.MptcpListener;
+import io.mptcp4j.core.mptcp.MptcpStack;
+import io.mptcp4j.core.mptcp.MptcpStatistics;
+import io.mptcp4j.core.tcp.TcpStack;
+import io.mptcp4j.io.Device;
+import io.mptcp4j.io.RawSocketDevice;
+import io.mptcp4j.io.linux.NetworkNamespace;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * mptcp4j's MPTCP for applications: an {@link MptcpStack} on its own {@link StackEventLoop} over a
+ * {@link RawSocketDevice}, behind blocking sockets ({@link MptcpSocket}, {@link MptcpServerSocket}). The twin of
+ * {@link UserspaceTcp}, sharing its request machinery ({@link BlockingLoop}), port handling and failures.
+ *
+ * <pre>{@code
+ * try (UserspaceMptcp mptcp = UserspaceMptcp.builder().namespace(ns).address(local).open()) {
+ *     MptcpSocket s = mptcp.connect(new InetSocketAddress(server, 80), Duration.ofSeconds(5));
+ *     s.write(request);
+ *     int n = s.read(response, Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ *
+ * <p>Every address given to the builder is an address of the stack; connections start from the first of the
+ * remote's family. The stack does not open additional subflows on its own yet (see docs/mptcp.md).
+ */
+public final class UserspaceMptcp implements AutoCloseable {
+
+    private final MptcpStack stack;
+    private final BlockingLoop blocking;
+    private final LocalPorts ports;
+    private final MptcpConfig config;
+    private final List<InetAddress> addresses;
+
+    private UserspaceMptcp(MptcpStack stack, Device device, LocalPorts ports, List<InetAddress> addresses,
+                           MptcpConfig config) {
+        this.stack = stack;
+        this.ports = ports;
+        this.config = config;
+        this.addresses = List.copyOf(addresses);
+        this.blocking = new BlockingLoop(stack, device, "MPTCP");
+        // nothing consumes the stack's subflow events here; drop them so they do not pile up
+        blocking.loop().addIterationListener(() -> {
+            while (stack.pollEvent() != null) {
+                // drop
+            }
+        });
+    }
+
+    /** A builder; at least one local address is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Connects from the first local address of {@code remote}'s family; see {@link UserspaceTcp#connect}. */
+    public MptcpSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        return connect(null, remote, timeout);
+    }
+
+    /**
+     * Opens a connection from {@code local} (null: the first local address of the remote's family) to
+     * {@code remote}, waiting at most {@code timeout} (null: as long as the SYN retries last) for the handshake.
+     * Whether MPTCP or a fallback to TCP was agreed shows in {@link MptcpSocket#info()}.
+     *
+     * @throws java.net.ConnectException         if the peer refused or never answered
+     * @throws java.net.SocketTimeoutException if {@code timeout} passed first (the attempt is aborted)
+     */
+    public MptcpSocket connect(InetAddress local, InetSocketAddress remote, Duration timeout) throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.isUnresolved()) {
+            throw new UnknownHostException(remote.getHostString());
+        }
+        blocking.ensureOpen();
+        InetAddress from = local != null ? UserspaceTcp.requireLocal(local, addresses)
+                : UserspaceTcp.localFor(remote.getAddress(), addresses);
+        int port = ports.own(from, 0);
+        PortLease lease = new PortLease(ports, List.of(new InetSocketAddress(from, port)));
+        ConnectRequest request = new ConnectRequest(from, port, remote, lease);
+        try {
+            blocking.submit(request);
+        } catch (IOException e) {
+            ports.release(from, port);
+            throw e;
+        }
+        try {
+            return request.await(UserspaceTcp.remaining(UserspaceTcp.deadline(timeout)));
+        } catch (InterruptedIOException e) {
+            blocking.executeIfRunning(request::abandon);
+            throw e;
+        }
+    }
+
+    /**
+     * Listens on {@code local} (null: every local address) and {@code port} (0: a free port).
+     *
+     * @throws BindException if this stack listens there already
+     * @throws IOException   if the kernel refuses the port (another socket has it)
+     */
+    public MptcpServerSocket listen(InetAddress local, int port, int backlog) throws IOException {
+        if (port < 0 || port > 0xFFFF || backlog < 1) {
+            throw new IllegalArgumentException("port " + port + " or backlog " + backlog + " out of range");
+        }
+        blocking.ensureOpen();
+        PortLease lease = UserspaceTcp.ownAll(ports, UserspaceTcp.listenAddresses(local, addresses), port);
+        int listenPort = lease.port();
+        LoopRequest<MptcpServerSocket> request = new LoopRequest<>(blocking) {
+            @Override
+            boolean attempt() {
+                try {
+                    MptcpListener listener = stack.listen(local, listenPort, backlog, config);
+                    complete(new MptcpServerSocket(blocking, listener, lease));
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    lease.release();
+                    fail(new BindException(e.getMessage()));
+                }
+                return true;
+            }
+
+            @Override
+            boolean isReady() {
+                return true;
+            }
+
+            @Override
+            String describe() {
+                return "listen on port " + listenPort;
+            }
+        };
+        try {
+            blocking.submit(request);
+        } catch (IOException e) {
+            lease.release();
+            throw e;
+        }
+        return request.await(Long.MAX_VALUE);
+    }
+
+    /** The local addresses, in the order given to the builder. */
+    public List<InetAddress> addresses() {
+        return addresses;
+    }
+
+    /** The configuration of every connection and listener. */
+    public MptcpConfig config() {
+        return config;
+    }
+
+    /** The loop, for its counters. */
+    public StackEventLoop eventLoop() {
+        return blocking.loop();
+    }
+
+    /** The stack's MPTCP counters (written by the loop; reads may be slightly stale). */
+    public MptcpStatistics statistics() {
+        return stack.statistics();
+    }
+
+    /** Stops the loop and closes the device; connections vanish without a FIN, calls still waiting fail. */
+    @Override
+    public void close() {
+        blocking.close();
+    }
+
+    @Override
+    public String toString() {
+        return "UserspaceMptcp" + addresses + (blocking.isClosed() ? "[closed]" : "");
+    }
+
+    private static byte[] randomSecret() {
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    /** One connect: opens the connection, then waits for the handshake to end either way. */
+    private final class ConnectRequest extends LoopRequest<MptcpSocket> {
+        private final InetAddress local;
+        private final int port;
+        private final InetSocketAddress remote;
+        private final PortLease lease;
+        private MptcpConnection connection;
+
+        ConnectRequest(InetAddress local, int port, InetSocketAddress remote, PortLease lease) {
+            super(blocking);
+            this.local = local;
+            this.port = port;
+            this.remote = remote;
+            this.lease = lease;
+        }
+
+        @Override
+        boolean attempt() {
+            if (connection == null) {
+                try {
+                    connection = stack.connect(blocking.loop().clock().nanos(), local, port, remote.getAddress(),
+                            remote.getPort(), config);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    lease.release();
+                    fail(new SocketException("cannot connect to " + remote + ": " + e.getMessage()));
+                    return true;
+                }
+                return false; // the SYN goes out in this iteration
+            }
+            if (connection.isConnected()) {
+                complete(new MptcpSocket(blocking, connection, lease));
+                return true;
+            }
+            if (connection.isClosed()) {
+                lease.release();
+                IOException error = StreamConnection.of(connection, null, remote).connectFailure();
+                fail(error != null ? error
+                        : new SocketException("connection to " + remote + " closed during the handshake"));
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        boolean isReady() {
+            return connection.isConnected() || connection.isClosed();
+        }
+
+        @Override
+        String describe() {
+            return "connect to " + remote;
+        }
+
+        /** On the loop thread, after the caller gave up: the half-open connection goes, and its port. */
+        void abandon() {
+            if (connection != null) {
+                connection.abort();
+            }
+            lease.release();
+        }
+    }
+
+    /** Configures and opens a {@link UserspaceMptcp}. */
+    public static final class Builder {
+        private final Set<InetAddress> addresses = new LinkedHashSet<>();
+        private NetworkNamespace namespace;
+        private MptcpConfig config = MptcpConfig.defaults();
+        private UserspaceTcp.DeviceDecorator decorator = device -> device;
+        private int receiveBufferBytes = 4 << 20;
+
+        private Builder() {
+        }
+
+        /** The namespace of the raw sockets and port reservations; by default the calling thread's. */
+        public Builder namespace(NetworkNamespace namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        /** A local address of the stack (one per call, in order; the first of a family is the default source). */
+        public Builder address(InetAddress address) {
+            addresses.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /** The configuration of every connection and listener; {@link MptcpConfig#defaults()} by default. */
+        public Builder config(MptcpConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Wraps the raw device, e.g. in a {@link io.mptcp4j.io.PcapDevice}; by default none. */
+        public Builder decorateDevice(UserspaceTcp.DeviceDecorator decorator) {
+            this.decorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        /** The kernel receive buffer of each raw socket; 4 MiB by default. */
+        public Builder receiveBufferBytes(int bytes) {
+            this.receiveBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Opens the raw sockets for the families of the addresses and starts the loop.
+         *
+         * @throws IllegalStateException without an address
+         * @throws io.mptcp4j.io.linux.InsufficientPrivilegesException without root or {@code CAP_NET_RAW}
+         */
+        public UserspaceMptcp open() throws IOException {
+            if (addresses.isEmpty()) {
+                throw new IllegalStateException("a UserspaceMptcp needs at least one local address");
+            }
+            List<InetAddress> list = List.copyOf(addresses);
+            RawSocketDevice device = UserspaceTcp.openRawDevice(namespace, list, receiveBufferBytes);
+            try {
+                Device wire = decorator.decorate(device);
+                MptcpStack stack = MptcpStack.builder()
+                        .tcpStack(TcpStack.builder().secret(randomSecret()).build())
+                        .build();
+                list.forEach(stack::addAddress);
+                return new UserspaceMptcp(stack, wire, UserspaceTcp.portsOf(device), list, config);
+            } catch (IOException | RuntimeException | Error e) {
+                device.close();
+                throw e;
+            }
+        }
+    }
+}
