@@ -228,6 +228,50 @@ class MptcpStackInteropTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aPlainTcpKernelClientFallsBackAtOurServer() throws Exception {
+        InetSocketAddress server = new InetSocketAddress(lab.path(0).address(Host.SERVER, AddressFamily.IPV4),
+                nextPort++);
+        byte[] upload = randomBytes(server.getPort(), SIZE);
+        byte[] download = randomBytes(~server.getPort(), SIZE);
+        MptcpStack stack = stack(server.getAddress());
+
+        try (RawSocketDevice device = RawSocketDevice.builder().namespace(lab.namespace(Host.SERVER)).open();
+             StackEventLoop loop = StackEventLoop.builder(stack, device).build()) {
+            device.ownPort(server.getAddress(), server.getPort());
+            Application app = new Application(loop, stack, download);
+            loop.addIterationListener(app::onIteration);
+            loop.start();
+            MptcpListener listener = loop.submit(() -> stack.listen(server.getAddress(), server.getPort(), 4,
+                    MptcpConfig.defaults())).get(5, TimeUnit.SECONDS);
+            app.listenOn(listener);
+            CompletableFuture<byte[]> kernel = CompletableFuture.supplyAsync(() -> {
+                try (KernelMptcpSocket client = lab.inNamespace(Host.CLIENT,
+                        () -> KernelMptcpSocket.connect(server, StreamProtocol.TCP, WAIT))) {
+                    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                        try {
+                            client.write(upload);
+                            client.shutdownOutput();
+                        } catch (Exception e) {
+                            throw new CompletionException(e);
+                        }
+                    });
+                    byte[] got = new byte[download.length];
+                    client.readFully(got, WAIT);
+                    writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    return sha256(got);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+
+            assertThat(hex(app.done.get(WAIT.toSeconds(), TimeUnit.SECONDS))).isEqualTo(hex(sha256(upload)));
+            assertThat(hex(kernel.get(WAIT.toSeconds(), TimeUnit.SECONDS))).isEqualTo(hex(sha256(download)));
+            assertThat(loop.submit(app.connection::isFallback).get()).isTrue();
+            assertThat(loop.stackFailures()).isZero();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void ourAbortFastClosesTheKernelsConnection() throws Exception {
         InetAddress local = lab.path(0).address(Host.CLIENT, AddressFamily.IPV4);
         InetSocketAddress server = new InetSocketAddress(lab.path(0).address(Host.SERVER, AddressFamily.IPV4),
