@@ -3,6 +3,7 @@ package io.mptcp4j.driver;
 import io.mptcp4j.core.stack.NetworkStack;
 import io.mptcp4j.io.Device;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * The machinery behind the blocking sockets, whatever the stack ({@link UserspaceTcp}, {@link UserspaceMptcp}): a
@@ -78,6 +80,43 @@ final class BlockingLoop implements LoopRequest.Requests {
         } else {
             closing.add(socket);
         }
+    }
+
+    /**
+     * Opens a listener on the loop for the port {@code lease} holds: {@code open} runs there once with that port.
+     * A refusal by the stack (it listens there already) becomes a {@link BindException} and gives the lease back.
+     */
+    <T> T openListener(PortLease lease, IntFunction<T> open) throws IOException {
+        int port = lease.port();
+        LoopRequest<T> request = new LoopRequest<>(this) {
+            @Override
+            boolean attempt() {
+                try {
+                    complete(open.apply(port));
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    lease.release();
+                    fail(new BindException(e.getMessage()));
+                }
+                return true;
+            }
+
+            @Override
+            boolean isReady() {
+                return true;
+            }
+
+            @Override
+            String describe() {
+                return "listen on port " + port;
+            }
+        };
+        try {
+            submit(request);
+        } catch (IOException e) {
+            lease.release();
+            throw e;
+        }
+        return request.await(Long.MAX_VALUE);
     }
 
     /** Stops the loop (closing the device) and fails every call still waiting. Idempotent. */

@@ -2,7 +2,6 @@ package io.mptcp4j.driver;
 
 import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpConnection;
-import io.mptcp4j.core.mptcp.MptcpListener;
 import io.mptcp4j.core.mptcp.MptcpStack;
 import io.mptcp4j.core.mptcp.MptcpStatistics;
 import io.mptcp4j.core.tcp.TcpStack;
@@ -117,37 +116,8 @@ public final class UserspaceMptcp implements AutoCloseable {
         }
         blocking.ensureOpen();
         PortLease lease = UserspaceTcp.ownAll(ports, UserspaceTcp.listenAddresses(local, addresses), port);
-        int listenPort = lease.port();
-        LoopRequest<MptcpServerSocket> request = new LoopRequest<>(blocking) {
-            @Override
-            boolean attempt() {
-                try {
-                    MptcpListener listener = stack.listen(local, listenPort, backlog, config);
-                    complete(new MptcpServerSocket(blocking, listener, lease));
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    lease.release();
-                    fail(new BindException(e.getMessage()));
-                }
-                return true;
-            }
-
-            @Override
-            boolean isReady() {
-                return true;
-            }
-
-            @Override
-            String describe() {
-                return "listen on port " + listenPort;
-            }
-        };
-        try {
-            blocking.submit(request);
-        } catch (IOException e) {
-            lease.release();
-            throw e;
-        }
-        return request.await(Long.MAX_VALUE);
+        return blocking.openListener(lease,
+                listenPort -> new MptcpServerSocket(blocking, stack.listen(local, listenPort, backlog, config), lease));
     }
 
     /** The local addresses, in the order given to the builder. */

@@ -2,7 +2,6 @@ package io.mptcp4j.driver;
 
 import io.mptcp4j.core.tcp.TcpConfig;
 import io.mptcp4j.core.tcp.TcpConnection;
-import io.mptcp4j.core.tcp.TcpListener;
 import io.mptcp4j.core.tcp.TcpStack;
 import io.mptcp4j.core.tcp.TcpStatistics;
 import io.mptcp4j.io.Device;
@@ -62,7 +61,6 @@ public final class UserspaceTcp implements AutoCloseable {
     private final TcpConfig config;
     private final List<InetAddress> addresses;
     private final BlockingLoop blocking;
-    private final LoopRequest.Requests requests;
 
     private UserspaceTcp(TcpStack stack, Device device, LocalPorts ports, List<InetAddress> addresses,
                          TcpConfig config) {
@@ -71,7 +69,6 @@ public final class UserspaceTcp implements AutoCloseable {
         this.config = config;
         this.addresses = List.copyOf(addresses);
         this.blocking = new BlockingLoop(stack, device, "TCP");
-        this.requests = blocking;
         this.loop = blocking.loop();
     }
 
@@ -114,7 +111,7 @@ public final class UserspaceTcp implements AutoCloseable {
         PortLease lease = new PortLease(ports, List.of(new InetSocketAddress(from, port)));
         ConnectRequest request = new ConnectRequest(from, port, remote, lease);
         try {
-            requests.submit(request);
+            blocking.submit(request);
         } catch (IOException e) {
             ports.release(from, port);
             throw e;
@@ -122,7 +119,7 @@ public final class UserspaceTcp implements AutoCloseable {
         try {
             return request.await(remaining(deadline(timeout)));
         } catch (InterruptedIOException e) { // a timeout (SocketTimeoutException) or an interrupt
-            executeIfRunning(request::abandon);
+            blocking.executeIfRunning(request::abandon);
             throw e;
         }
     }
@@ -140,37 +137,8 @@ public final class UserspaceTcp implements AutoCloseable {
         }
         ensureOpen();
         PortLease lease = ownAll(ports, listenAddresses(local, addresses), port);
-        int listenPort = lease.port();
-        LoopRequest<TcpServerSocket> request = new LoopRequest<>(requests) {
-            @Override
-            boolean attempt() {
-                try {
-                    TcpListener listener = stack.listen(local, listenPort, backlog, config);
-                    complete(new TcpServerSocket(UserspaceTcp.this, listener, lease));
-                } catch (IllegalStateException e) {
-                    lease.release();
-                    fail(new BindException(e.getMessage()));
-                }
-                return true;
-            }
-
-            @Override
-            boolean isReady() {
-                return true;
-            }
-
-            @Override
-            String describe() {
-                return "listen on port " + listenPort;
-            }
-        };
-        try {
-            requests.submit(request);
-        } catch (IOException e) {
-            lease.release();
-            throw e;
-        }
-        return request.await(Long.MAX_VALUE);
+        return blocking.openListener(lease,
+                listenPort -> new TcpServerSocket(this, stack.listen(local, listenPort, backlog, config), lease));
     }
 
     /** The local addresses, in the order given to the builder. */
@@ -208,15 +176,6 @@ public final class UserspaceTcp implements AutoCloseable {
     }
 
     // --- package-private: the sockets' side
-
-    LoopRequest.Requests requests() {
-        return requests;
-    }
-
-    /** Runs {@code task} on the loop unless the stack is closed (then there is nothing left to do). */
-    void executeIfRunning(Runnable task) {
-        blocking.executeIfRunning(task);
-    }
 
     /** The request machinery the sockets share. */
     BlockingLoop blockingLoop() {
@@ -350,7 +309,7 @@ public final class UserspaceTcp implements AutoCloseable {
         private TcpConnection connection;
 
         ConnectRequest(InetAddress local, int port, InetSocketAddress remote, PortLease lease) {
-            super(requests);
+            super(blocking);
             this.local = local;
             this.port = port;
             this.remote = remote;
