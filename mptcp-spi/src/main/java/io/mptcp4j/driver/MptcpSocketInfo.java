@@ -3,7 +3,7 @@ package io.mptcp4j.driver;
 import io.mptcp4j.core.mptcp.MptcpConnection;
 import io.mptcp4j.core.mptcp.MptcpException;
 import io.mptcp4j.core.mptcp.MptcpState;
-import io.mptcp4j.core.mptcp.SubflowView;
+import io.mptcp4j.core.sched.SubflowView;
 import io.mptcp4j.core.tcp.TcpState;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

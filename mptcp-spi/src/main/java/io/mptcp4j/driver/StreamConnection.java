@@ -1,7 +1,7 @@
 package io.mptcp4j.driver;
 
 import io.mptcp4j.core.mptcp.MptcpConnection;
-import io.mptcp4j.core.mptcp.SubflowView;
+import io.mptcp4j.core.sched.SubflowView;
 import io.mptcp4j.core.tcp.TcpConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -13,10 +13,11 @@ import java.util.Objects;
 /**
  * A simulated machine: a name, interfaces with addresses, and the {@link NetworkStack} that runs on it.
  *
- * <p>Routing: a packet leaves on the connected interface that owns its source address (so each MPTCP subflow
- * takes the path of its local address); failing that, on the link whose far interface owns its destination;
- * failing that, on the first link whose far host owns it; failing that, it is dropped as
- * {@link DropReason#NO_ROUTE}. A host hands its stack every packet
+ * <p>Routing, as a Linux host does it for a raw-socket stack: a packet whose pair of addresses is pinned
+ * ({@link #pinRoute}, what an MPTCP stack asks for the subflows it opens from one of its addresses) leaves on the
+ * interface that owns its source address; otherwise on the link whose far interface owns its destination (a
+ * connected route); failing that, on the interface that owns its source address; failing that, on the first link
+ * whose far host owns the destination; failing that, it is dropped as {@link DropReason#NO_ROUTE}. A host hands its stack every packet
  * its links deliver, whatever the destination.
  *
  * <p>A stack sees each received packet in a buffer the simulator reuses once {@code handlePacket} returns, as a
@@ -32,6 +33,7 @@ public final class SimHost {
     private final String name;
     private final List<SimInterface> interfaces = new ArrayList<>();
     private final TransmitSink sink = new TransmitSink();
+    private final java.util.Map<String, Integer> pins = new java.util.HashMap<>();
     private NetworkStack stack;
 
     /** While a stuck timer is being held back: the earliest instant to run it again. */
@@ -199,16 +201,23 @@ public final class SimHost {
             throw network.wrapFailure(name + ": the stack sent a malformed packet", e);
         }
         int source = IpHeaders.sourceOffset(packet, addressLength);
-        for (SimInterface candidate : interfaces) {
-            if (candidate.link() != null && candidate.owns(packet, source, addressLength)) {
-                return candidate.link();
+        int destination = IpHeaders.destinationOffset(packet, addressLength);
+        if (!pins.isEmpty() && pins.containsKey(pairKey(packet, source, destination, addressLength))) {
+            for (SimInterface candidate : interfaces) {
+                if (candidate.link() != null && candidate.owns(packet, source, addressLength)) {
+                    return candidate.link();
+                }
             }
         }
-        int destination = IpHeaders.destinationOffset(packet, addressLength);
         for (SimInterface candidate : interfaces) {
             SimLink link = candidate.link();
             if (link != null && link.to().owns(packet, destination, addressLength)) {
                 return link;
+            }
+        }
+        for (SimInterface candidate : interfaces) {
+            if (candidate.link() != null && candidate.owns(packet, source, addressLength)) {
+                return candidate.link();
             }
         }
         for (SimInterface candidate : interfaces) {
@@ -218,6 +227,36 @@ public final class SimHost {
             }
         }
         return null;
+    }
+
+    /**
+     * Makes packets from {@code local} to {@code remote} leave on the interface that owns {@code local} (counted:
+     * every pin is matched by one {@link #unpinRoute}).
+     */
+    public void pinRoute(InetAddress local, InetAddress remote) {
+        pins.merge(local.getHostAddress() + ">" + remote.getHostAddress(), 1, Integer::sum);
+    }
+
+    /** Undoes one {@link #pinRoute}. */
+    public void unpinRoute(InetAddress local, InetAddress remote) {
+        pins.computeIfPresent(local.getHostAddress() + ">" + remote.getHostAddress(), (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Pinned pairs now, for tests. */
+    public int pinnedRoutes() {
+        return pins.size();
+    }
+
+    private static String pairKey(ByteBuffer packet, int source, int destination, int length) {
+        byte[] from = new byte[length];
+        byte[] to = new byte[length];
+        packet.get(source, from);
+        packet.get(destination, to);
+        try {
+            return InetAddress.getByAddress(from).getHostAddress() + ">" + InetAddress.getByAddress(to).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private boolean owns(ByteBuffer packet, int offset, int length) {

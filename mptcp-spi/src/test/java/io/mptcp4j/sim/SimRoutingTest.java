@@ -46,14 +46,29 @@ class SimRoutingTest {
     }
 
     @Test
-    void aPacketLeavesOnTheInterfaceOfItsSourceAddress() {
+    void aPinnedPairLeavesOnTheInterfaceOfItsSourceAddress() {
         TwoHostNetwork net = twoPaths();
+        net.client().pinRoute(clientIpv4(1), serverIpv4(0));
         client.send(clientIpv4(1), serverIpv4(0), 1, 100);
 
         net.network().runUntil(() -> server.arrivals().size() == 1, Duration.ofSeconds(1));
 
         assertThat(net.path(1).aToB().counters().deliveredPackets()).isEqualTo(1);
         assertThat(net.path(0).aToB().counters().offeredPackets()).isZero();
+    }
+
+    @Test
+    void anUnpinnedPairFollowsTheConnectedRouteOfItsDestination() {
+        TwoHostNetwork net = twoPaths();
+        net.client().pinRoute(clientIpv4(1), serverIpv4(0));
+        net.client().unpinRoute(clientIpv4(1), serverIpv4(0));
+        assertThat(net.client().pinnedRoutes()).isZero();
+        client.send(clientIpv4(1), serverIpv4(0), 1, 100);
+
+        net.network().runUntil(() -> server.arrivals().size() == 1, Duration.ofSeconds(1));
+
+        assertThat(net.path(0).aToB().counters().deliveredPackets()).isEqualTo(1);
+        assertThat(net.path(1).aToB().counters().offeredPackets()).isZero();
     }
 
     @Test

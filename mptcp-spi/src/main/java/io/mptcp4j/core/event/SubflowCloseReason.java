@@ -10,6 +10,10 @@ public enum SubflowCloseReason {
     RESET_LOCALLY,
     /** Retransmissions or probes went unanswered (RFC 9293 section 3.8.3). */
     TIMEOUT,
-    /** The subflow's handshake failed: refused, or reset before it completed. */
-    HANDSHAKE_FAILED
+    /** The subflow's handshake failed: refused, reset before it completed, or its MP_JOIN HMAC was wrong. */
+    HANDSHAKE_FAILED,
+    /** The link of the subflow's local address went down; its data moved to the other subflows. */
+    LINK_DOWN,
+    /** The peer removed the subflow's address with REMOVE_ADDR (RFC 8684 section 3.4.2). */
+    ADDRESS_REMOVED
 }

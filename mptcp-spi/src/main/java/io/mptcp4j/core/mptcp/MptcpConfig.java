@@ -1,13 +1,19 @@
 package io.mptcp4j.core.mptcp;
 
+import io.mptcp4j.core.pm.FullMeshPathManager;
+import io.mptcp4j.core.pm.PathManager;
+import io.mptcp4j.core.sched.MinRttScheduler;
+import io.mptcp4j.core.sched.PacketScheduler;
 import io.mptcp4j.core.tcp.TcpConfig;
 
+import java.net.InetAddress;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * How an MPTCP connection behaves: DSS checksums, what to do when MPTCP cannot be used, the connection-level
- * buffers, the packet scheduler, and the {@link TcpConfig} of its subflows. Immutable; build one with
+ * buffers, the packet scheduler, the path manager and its limits, and the {@link TcpConfig} of its subflows. Immutable; build one with
  * {@link #builder()}.
  */
 public final class MptcpConfig {
@@ -16,13 +22,19 @@ public final class MptcpConfig {
     public static final int MIN_BUFFER = 64 * 1024;
     /** The largest: the biggest window TCP's window scaling can announce (RFC 7323 section 2.3). */
     public static final int MAX_BUFFER = 1 << 30;
+    /** The most subflows a connection may have: address ids are one byte (RFC 8684 section 3.2). */
+    public static final int MAX_SUBFLOWS = 64;
 
     private final boolean checksums;
     private final FallbackPolicy fallbackPolicy;
     private final int sendBufferSize;
     private final int receiveBufferSize;
     private final TcpConfig subflowConfig;
-    private final Supplier<? extends SubflowScheduler> scheduler;
+    private final Supplier<? extends PacketScheduler> scheduler;
+    private final Supplier<? extends PathManager> pathManager;
+    private final int maxSubflows;
+    private final int maxAcceptedAddresses;
+    private final Set<InetAddress> backupAddresses;
 
     private MptcpConfig(Builder b) {
         this.checksums = b.checksums;
@@ -31,6 +43,10 @@ public final class MptcpConfig {
         this.receiveBufferSize = b.receiveBufferSize;
         this.subflowConfig = b.subflowConfig;
         this.scheduler = b.scheduler;
+        this.pathManager = b.pathManager;
+        this.maxSubflows = b.maxSubflows;
+        this.maxAcceptedAddresses = b.maxAcceptedAddresses;
+        this.backupAddresses = b.backupAddresses;
     }
 
     /** The defaults: no checksums, fallback allowed, 4 MiB buffers, {@link TcpConfig#defaults()}. */
@@ -50,6 +66,10 @@ public final class MptcpConfig {
         b.receiveBufferSize = receiveBufferSize;
         b.subflowConfig = subflowConfig;
         b.scheduler = scheduler;
+        b.pathManager = pathManager;
+        b.maxSubflows = maxSubflows;
+        b.maxAcceptedAddresses = maxAcceptedAddresses;
+        b.backupAddresses = backupAddresses;
         return b;
     }
 
@@ -80,15 +100,37 @@ public final class MptcpConfig {
         return subflowConfig;
     }
 
+    /** The most subflows a connection keeps at once, the initial one included; joins beyond it are refused. */
+    public int maxSubflows() {
+        return maxSubflows;
+    }
+
+    /** The most addresses the peer may announce (ADD_ADDR) that a connection keeps; more are ignored. */
+    public int maxAcceptedAddresses() {
+        return maxAcceptedAddresses;
+    }
+
+    /** Local addresses whose subflows are backups (RFC 8684 section 3.3.8): used only when no other path works. */
+    public Set<InetAddress> backupAddresses() {
+        return backupAddresses;
+    }
+
     /** A new scheduler for one connection. */
-    SubflowScheduler newScheduler() {
+    PacketScheduler newScheduler() {
         return Objects.requireNonNull(scheduler.get(), "the scheduler factory returned null");
+    }
+
+    /** A new path manager for one connection. */
+    PathManager newPathManager() {
+        return Objects.requireNonNull(pathManager.get(), "the path manager factory returned null");
     }
 
     @Override
     public String toString() {
         return "MptcpConfig[checksums=" + checksums + ", fallback=" + fallbackPolicy + ", sendBuffer="
-                + sendBufferSize + ", receiveBuffer=" + receiveBufferSize + ", subflows=" + subflowConfig + "]";
+                + sendBufferSize + ", receiveBuffer=" + receiveBufferSize + ", maxSubflows=" + maxSubflows
+                + ", maxAcceptedAddresses=" + maxAcceptedAddresses + ", backup=" + backupAddresses + ", subflows="
+                + subflowConfig + "]";
     }
 
     /** Collects the settings of an {@link MptcpConfig}; {@link #build()} checks them. */
@@ -98,7 +140,11 @@ public final class MptcpConfig {
         private int sendBufferSize = 4 * 1024 * 1024;
         private int receiveBufferSize = 4 * 1024 * 1024;
         private TcpConfig subflowConfig = TcpConfig.defaults();
-        private Supplier<? extends SubflowScheduler> scheduler = LowestRttScheduler::new;
+        private Supplier<? extends PacketScheduler> scheduler = MinRttScheduler::new;
+        private Supplier<? extends PathManager> pathManager = FullMeshPathManager::new;
+        private int maxSubflows = 8;
+        private int maxAcceptedAddresses = 8;
+        private Set<InetAddress> backupAddresses = Set.of();
 
         private Builder() {
         }
@@ -133,9 +179,33 @@ public final class MptcpConfig {
             return this;
         }
 
-        /** Makes each connection's packet scheduler; default {@link LowestRttScheduler}. */
-        public Builder scheduler(Supplier<? extends SubflowScheduler> factory) {
+        /** Makes each connection's packet scheduler; default {@link MinRttScheduler}. */
+        public Builder scheduler(Supplier<? extends PacketScheduler> factory) {
             this.scheduler = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** Makes each connection's path manager; default {@link FullMeshPathManager}. */
+        public Builder pathManager(Supplier<? extends PathManager> factory) {
+            this.pathManager = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** Subflows per connection at most, the initial one included, 1 to {@link #MAX_SUBFLOWS}; default 8. */
+        public Builder maxSubflows(int count) {
+            this.maxSubflows = count;
+            return this;
+        }
+
+        /** Peer addresses (ADD_ADDR) kept per connection at most, 0 to 255; default 8. */
+        public Builder maxAcceptedAddresses(int count) {
+            this.maxAcceptedAddresses = count;
+            return this;
+        }
+
+        /** Local addresses whose subflows start as backups (the B flag of MP_JOIN); default none. */
+        public Builder backupAddresses(Set<InetAddress> addresses) {
+            this.backupAddresses = Set.copyOf(addresses);
             return this;
         }
 
@@ -145,6 +215,14 @@ public final class MptcpConfig {
         public MptcpConfig build() {
             checkBuffer("sendBufferSize", sendBufferSize);
             checkBuffer("receiveBufferSize", receiveBufferSize);
+            if (maxSubflows < 1 || maxSubflows > MAX_SUBFLOWS) {
+                throw new IllegalArgumentException("maxSubflows must be between 1 and " + MAX_SUBFLOWS + ", not "
+                        + maxSubflows);
+            }
+            if (maxAcceptedAddresses < 0 || maxAcceptedAddresses > 255) {
+                throw new IllegalArgumentException("maxAcceptedAddresses must be between 0 and 255, not "
+                        + maxAcceptedAddresses);
+            }
             return new MptcpConfig(this);
         }
 

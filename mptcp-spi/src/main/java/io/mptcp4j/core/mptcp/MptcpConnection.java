@@ -3,6 +3,12 @@ package io.mptcp4j.core.mptcp;
 import io.mptcp4j.core.event.FallbackReason;
 import io.mptcp4j.core.event.SubflowCloseReason;
 import io.mptcp4j.core.event.SubflowEvent;
+import io.mptcp4j.core.pm.RemoteAddress;
+import io.mptcp4j.core.sched.PacketScheduler;
+import io.mptcp4j.core.sched.SchedulingContext;
+import io.mptcp4j.core.sched.SubflowView;
+import io.mptcp4j.core.stack.LocalLink;
+import io.mptcp4j.core.tcp.SynInterceptor;
 import io.mptcp4j.core.tcp.TcpConnection;
 import io.mptcp4j.core.tcp.TcpConnectionException;
 import io.mptcp4j.core.tcp.TcpEndpoint;
@@ -10,13 +16,21 @@ import io.mptcp4j.core.tcp.TcpState;
 import io.mptcp4j.core.time.Deadlines;
 import io.mptcp4j.core.wire.MpCapable;
 import io.mptcp4j.core.wire.MpFail;
+import io.mptcp4j.core.wire.AddAddr;
 import io.mptcp4j.core.wire.MpFastclose;
+import io.mptcp4j.core.wire.MpJoin;
+import io.mptcp4j.core.wire.MpPrio;
 import io.mptcp4j.core.wire.MpTcpRst;
 import io.mptcp4j.core.wire.MptcpCrypto;
+import io.mptcp4j.core.wire.MptcpOption;
+import io.mptcp4j.core.wire.RemoveAddr;
 import io.mptcp4j.core.wire.TcpOption;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +48,7 @@ import static io.mptcp4j.core.time.Deadlines.NEVER;
  * <ul>
  *   <li>Keys, tokens and IDSNs of the MP_CAPABLE handshake (section 3.1), in both roles; HMAC-SHA256 only.</li>
  *   <li>The 64-bit data sequence space (section 3.3): the application's bytes go into a connection-level send
- *       queue, from which a {@link SubflowScheduler} hands chunks to subflows, each chunk under a DSS mapping;
+ *       queue, from which a {@link PacketScheduler} hands chunks to subflows, each chunk under a DSS mapping;
  *       they stay queued until a DATA_ACK covers them, so any of them can be sent again on any subflow
  *       (reinjection), which a connection-level retransmission timer does for data a subflow delivered but the
  *       peer never acknowledged at the data level.</li>
@@ -42,6 +56,10 @@ import static io.mptcp4j.core.time.Deadlines.NEVER;
  *       (section 3.3.4), a send window from DATA_ACK plus window, DATA_FIN and the close (section 3.3.3).</li>
  *   <li>DSS checksums when either side asks (section 3.3.1); MP_FAIL, the infinite mapping and fallback to TCP
  *       (section 3.7); MP_FASTCLOSE (3.5) and MP_TCPRST (3.6) both ways.</li>
+ *   <li>Additional subflows with MP_JOIN in both roles, HMACs checked (section 3.2); ADD_ADDR, REMOVE_ADDR and
+ *       MP_PRIO both ways (sections 3.4, 3.3.8), driven by the connection's {@link io.mptcp4j.core.pm.PathManager}
+ *       ({@link ConnectionPaths}). Data of a subflow that fails, stalls or loses its link is sent again on the
+ *       others at once; a subflow that comes up takes traffic at once.</li>
  * </ul>
  *
  * <p>After fallback the connection is a plain TCP connection under the same API: {@link #isFallback()} says so,
@@ -68,12 +86,16 @@ public final class MptcpConnection {
     private static final long MAX_RTO_NANOS = 60_000_000_000L;
     /** A reinjection takes at most one mapping's worth at a time. */
     private static final int MAX_REINJECTION = SendMappings.MAX_LENGTH;
+    /** Third ACKs of a join sent again before the join is given up (section 3.2). */
+    private static final int MAX_JOIN_ACK_RETRIES = 5;
 
     private final MptcpStack stack;
     private final MptcpConfig config;
     private final boolean serverSide;
     private final MptcpStatistics statistics;
-    private final SubflowScheduler scheduler;
+    private final PacketScheduler scheduler;
+    private final Scheduling scheduling = new Scheduling();
+    private final ConnectionPaths paths;
     private final List<Subflow> subflows = new ArrayList<>(2);
     private final List<SubflowView> subflowView = Collections.unmodifiableList(subflows);
     private int subflowsCreated;
@@ -131,6 +153,7 @@ public final class MptcpConnection {
         this.serverSide = serverSide;
         this.statistics = new MptcpStatistics(stack.statistics());
         this.scheduler = config.newScheduler();
+        this.paths = new ConnectionPaths(this, stack, config.newPathManager());
         this.sendQueue = new DataSendQueue(config.sendBufferSize());
         this.receiveBuffer = new DataReceiveBuffer(config.receiveBufferSize());
         this.state = serverSide ? MptcpState.SYN_RECEIVED : MptcpState.SYN_SENT;
@@ -382,13 +405,35 @@ public final class MptcpConnection {
         s.reset(options);
     }
 
+    /**
+     * Marks a subflow as a backup path or a regular one (RFC 8684 section 3.3.8): this side's scheduler uses it
+     * only when no regular subflow works, and the peer is asked to do the same with MP_PRIO.
+     *
+     * @throws IllegalArgumentException if {@code subflow} is not one of this connection's
+     */
+    public void setBackup(SubflowView subflow, boolean backup) {
+        if (!(subflow instanceof Subflow s) || !subflows.contains(s)) {
+            throw new IllegalArgumentException(subflow + " is not a subflow of this connection");
+        }
+        setBackup(s, backup);
+    }
+
+    /** The peer's addresses this connection knows: id 0 (the initial one) and those it announced. */
+    public List<RemoteAddress> remoteAddresses() {
+        return paths.remoteAddresses();
+    }
+
     // =====================================================================================================
     // Timers (driven by the stack)
     // =====================================================================================================
 
     /** The earliest connection-level deadline (retransmission, close), or {@link Deadlines#NEVER}. */
     long nextTimeout() {
-        return Deadlines.earliest(retransmitDeadline, closeDeadline);
+        long next = Deadlines.earliest(retransmitDeadline, closeDeadline);
+        for (Subflow s : subflows) {
+            next = Deadlines.earliest(next, s.joinAckDeadline);
+        }
+        return Deadlines.earliest(next, paths.nextTimeout());
     }
 
     /** Runs the connection-level timers that are due; calling it early is harmless. */
@@ -403,6 +448,14 @@ public final class MptcpConnection {
         if (Deadlines.isDue(retransmitDeadline, now)) {
             retransmitDeadline = NEVER;
             onRetransmissionTimeout();
+        }
+        for (Subflow s : List.copyOf(subflows)) {
+            if (Deadlines.isDue(s.joinAckDeadline, now)) {
+                resendJoinAck(s);
+            }
+        }
+        if (state != MptcpState.CLOSED) {
+            paths.handleTimeout(now);
         }
     }
 
@@ -571,6 +624,7 @@ public final class MptcpConnection {
         stack.emit(new SubflowEvent.ConnectionCreated(localToken, stack.now(), local, remote, true));
         stack.emit(new SubflowEvent.ConnectionEstablished(localToken, stack.now(), local, remote, true));
         peerWindowEdge = sendQueue.una() + s.tcp().sendWindow();
+        paths.onEstablished();
     }
 
     /** The client got the server's first DSS: the connection is confirmed (section 3.1). */
@@ -581,6 +635,7 @@ public final class MptcpConnection {
         fullyEstablished = true;
         stack.emit(new SubflowEvent.ConnectionEstablished(localToken, stack.now(), address(s.tcp().local()),
                 address(s.tcp().remote()), false));
+        paths.onEstablished();
     }
 
     private static boolean isUsable(MpCapable option) {
@@ -758,7 +813,6 @@ public final class MptcpConnection {
         if (mode == Mode.PENDING || state == MptcpState.CLOSED) {
             return;
         }
-        List<SubflowView> candidates = new ArrayList<>(subflows.size());
         while (true) {
             long[] reinjection = reinjections.peek();
             long dsn;
@@ -783,26 +837,18 @@ public final class MptcpConnection {
                     available = Math.min(available, peerWindowEdge - dataSndNxt);
                 }
             }
-            if (available <= 0) {
-                break;
-            }
-            candidates.clear();
-            for (Subflow s : subflows) {
-                if (s.room() > 0) {
-                    candidates.add(s);
-                }
-            }
-            if (candidates.isEmpty()) {
+            if (available <= 0 || !scheduling.refresh()) {
                 break;
             }
             SubflowView chosen = reinjection != null
-                    ? scheduler.selectForReinjection(candidates, carrierOf(dsn))
-                    : scheduler.selectForData(candidates);
-            if (!(chosen instanceof Subflow s) || !candidates.contains(s)) {
+                    ? scheduler.selectForReinjection(scheduling, carrierOf(dsn))
+                    : scheduler.selectForData(scheduling);
+            if (!(chosen instanceof Subflow s) || !scheduling.active.contains(s) || s.room() <= 0) {
                 break;
             }
             int n = (int) Math.min(Math.min(available, s.room()), SendMappings.MAX_LENGTH);
-            int written = s.send(sendQueue, dsn, n, checksums && mode == Mode.MPTCP);
+            boolean mapped = checksums && mode == Mode.MPTCP;
+            int written = s.send(sendQueue, dsn, n, mapped);
             if (written == 0) {
                 break;
             }
@@ -810,12 +856,59 @@ public final class MptcpConnection {
                 reinjection[0] += written;
                 reinjection[1] -= written;
                 count(Counter.RETRANSMISSIONS);
-            } else {
-                dataSndNxt += written;
+                continue;
+            }
+            dataSndNxt += written;
+            if (mode == Mode.MPTCP) {
+                for (SubflowView copy : scheduler.redundantCopies(scheduling, s)) {
+                    if (copy != s && copy instanceof Subflow r && scheduling.active.contains(r) && r.room() > 0) {
+                        r.send(sendQueue, dsn, Math.min(written, r.room()), mapped);
+                        count(Counter.REDUNDANT_COPIES);
+                    }
+                }
             }
         }
         sendDataFinIfDue();
         armRetransmit();
+    }
+
+    /** What the scheduler sees: the active subflows, refreshed before each decision. */
+    private final class Scheduling implements SchedulingContext {
+        final List<SubflowView> active = new ArrayList<>(4);
+        private final List<SubflowView> view = Collections.unmodifiableList(active);
+
+        /** Collects the active subflows; returns whether any can take data now. */
+        boolean refresh() {
+            active.clear();
+            boolean room = false;
+            for (Subflow s : subflows) {
+                if (s.isActive()) {
+                    active.add(s);
+                    room |= s.room() > 0;
+                }
+            }
+            return room;
+        }
+
+        @Override
+        public long now() {
+            return stack.now();
+        }
+
+        @Override
+        public List<SubflowView> subflows() {
+            return view;
+        }
+
+        @Override
+        public long unsentBytes() {
+            return sendQueue.end() - dataSndNxt;
+        }
+
+        @Override
+        public long sendWindowRemaining() {
+            return mode == Mode.MPTCP ? Math.max(0, peerWindowEdge - dataSndNxt) : Long.MAX_VALUE;
+        }
     }
 
     private void sendDataFinIfDue() {
@@ -1174,6 +1267,10 @@ public final class MptcpConnection {
     }
 
     private void onSubflowEstablished(Subflow s) {
+        if (s.isJoin()) {
+            return; // usable once its MP_JOIN handshake is confirmed (section 3.2)
+        }
+        s.markEstablished();
         if (state == MptcpState.SYN_SENT || state == MptcpState.SYN_RECEIVED) {
             setState(outputShutdown ? MptcpState.FIN_WAIT_1 : MptcpState.ESTABLISHED);
         }
@@ -1213,8 +1310,16 @@ public final class MptcpConnection {
     }
 
     private void onSubflowClosed(Subflow s) {
-        subflows.remove(s);
-        if (state == MptcpState.CLOSED) {
+        boolean wasListed = subflows.remove(s);
+        if (s.ownedPort() != 0) {
+            stack.releasePort(s.tcp().local().address(), s.ownedPort());
+            s.ownPort(0);
+        }
+        if (s.pinned) {
+            s.pinned = false;
+            stack.unpinRoute(s.tcp().local().address(), s.tcp().remote().address());
+        }
+        if (state == MptcpState.CLOSED || !wasListed) {
             return;
         }
         TcpConnectionException tcpError = s.tcp().error();
@@ -1222,9 +1327,20 @@ public final class MptcpConnection {
             enterClosed(lastSubflowFailure(s, tcpError));
             return;
         }
-        stack.emit(new SubflowEvent.SubflowClosed(localToken, stack.now(), address(s.tcp().local()),
-                address(s.tcp().remote()), s.localId(), s.remoteId(), s.isBackup(), closeReason(tcpError),
-                s.resetReason()));
+        if (s.wasEstablished() || !s.isPassive()) {
+            // A join the peer attempted and never completed leaves no trace but counters (section 3.2).
+            SubflowCloseReason reason = s.closeCause != null ? s.closeCause
+                    : s.wasEstablished() ? closeReason(tcpError) : SubflowCloseReason.HANDSHAKE_FAILED;
+            stack.emit(new SubflowEvent.SubflowClosed(localToken, stack.now(), address(s.tcp().local()),
+                    address(s.tcp().remote()), s.localId(), s.remoteId(), s.isBackup(), reason, s.resetReason()));
+        }
+        reinjectOutstanding(s);
+        paths.onSubflowClosed(s);
+        push();
+    }
+
+    /** Queues for sending again everything {@code s} carried that the peer has not acknowledged at the data level. */
+    private void reinjectOutstanding(Subflow s) {
         for (int i = 0; i < s.sent.size(); i++) {
             SendMapping m = s.sent.get(i);
             if (DataSequence.after(m.dsnEnd(), sendQueue.una())) {
@@ -1232,7 +1348,6 @@ public final class MptcpConnection {
                 reinject(from, (int) (m.dsnEnd() - from));
             }
         }
-        push();
     }
 
     private MptcpException lastSubflowFailure(Subflow s, TcpConnectionException tcpError) {
@@ -1275,6 +1390,329 @@ public final class MptcpConnection {
             default -> "unassigned";
         };
         return String.format("0x%02x (%s)", reason, name);
+    }
+
+    // =====================================================================================================
+    // Additional subflows: MP_JOIN (section 3.2)
+    // =====================================================================================================
+
+    /**
+     * Joins can be opened or accepted: MPTCP with both keys, and data still to move in one direction or the other
+     * (a half-closed connection still gains from more paths).
+     */
+    boolean acceptsJoins() {
+        return mode == Mode.MPTCP && fullyEstablished && hasRemoteKey && state != MptcpState.CLOSED
+                && !(dataFinAcked && peerDataFinReceived);
+    }
+
+    /**
+     * Opens a subflow with MP_JOIN from {@code local} to {@code remote} (the path manager's request), or returns
+     * null if it cannot now (see {@link io.mptcp4j.core.pm.PathContext#openSubflow}).
+     */
+    Subflow openJoin(InetAddress local, RemoteAddress remote, boolean backup) {
+        InetSocketAddress to = remote.address();
+        if (!acceptsJoins() || subflows.size() >= config.maxSubflows() || !stack.isUsable(local)
+                || local.getClass() != to.getAddress().getClass()) {
+            return null;
+        }
+        int port = stack.acquirePort(local);
+        if (port < 0) {
+            return null;
+        }
+        Subflow s = new Subflow(this, false, false, paths.localId(local), remote.id(), backup);
+        s.localNonce = stack.newJoinRandom();
+        s.ownPort(port);
+        subflows.add(s);
+        try {
+            stack.tcp().connect(stack.now(), local, port, to.getAddress(), to.getPort(), config.subflowConfig(), s,
+                    null);
+        } catch (RuntimeException e) {
+            subflows.remove(s);
+            if (port != 0) {
+                stack.releasePort(local, port);
+            }
+            return null;
+        }
+        if (port == 0) {
+            s.ownPort(0);
+        }
+        s.pinned = true;
+        stack.pinRoute(local, to.getAddress());
+        subflowsCreated++;
+        return s;
+    }
+
+    /**
+     * A SYN with MP_JOIN for this connection's token arrived at {@code local} (section 3.2): a passive subflow is
+     * opened if the connection takes joins, has room under its subflow limit, and the port is one the peer may
+     * join; otherwise the SYN is answered with a RST and nothing is kept.
+     */
+    SynInterceptor.Decision acceptJoin(MpJoin.Syn syn, io.mptcp4j.core.tcp.TcpEndpoint local) {
+        if (!acceptsJoins() || subflows.size() >= config.maxSubflows() || !paths.isJoinablePort(local.port())
+                || !stack.isUsable(local.address())) {
+            count(Counter.MP_JOIN_REJECTED);
+            return SynInterceptor.Decision.RESET;
+        }
+        Subflow s = new Subflow(this, false, true, paths.localId(local.address()), syn.addressId(),
+                config.backupAddresses().contains(local.address()));
+        s.setPeerBackup(syn.backup());
+        s.remoteNonce = syn.senderRandom();
+        s.localNonce = stack.newJoinRandom();
+        subflows.add(s);
+        subflowsCreated++;
+        return SynInterceptor.Decision.accept(config.subflowConfig(), s, null);
+    }
+
+    /** The initiator's MP_JOIN for its SYN. */
+    MpJoin.Syn joinSynOption(Subflow s) {
+        return new MpJoin.Syn(s.isBackup(), s.localId(), remoteToken, s.localNonce);
+    }
+
+    /** The responder's MP_JOIN for its SYN-ACK, with the truncated HMAC of section 3.2. */
+    MpJoin.SynAck joinSynAckOption(Subflow s) {
+        long hmac = MptcpCrypto.synAckHmac(localKey, remoteKey, s.localNonce, s.remoteNonce);
+        return new MpJoin.SynAck(s.isBackup(), s.localId(), hmac, s.localNonce);
+    }
+
+    /** The initiator got the SYN-ACK of a join: its HMAC must prove the peer knows both keys. */
+    void onJoinSynAck(Subflow s, MpJoin.SynAck option) {
+        if (option == null || state == MptcpState.CLOSED
+                || option.truncatedHmac() != MptcpCrypto.synAckHmac(remoteKey, localKey, option.senderRandom(),
+                s.localNonce)) {
+            // Section 3.2: a SYN-ACK without MP_JOIN, or with a wrong HMAC, ends the subflow with a RST.
+            count(Counter.MP_JOIN_SYNACK_HMAC_FAILURE);
+            s.closeCause = SubflowCloseReason.HANDSHAKE_FAILED;
+            s.reset(List.of(new MpTcpRst(false, MpTcpRst.REASON_MPTCP_ERROR)));
+            return;
+        }
+        count(Counter.MP_JOIN_SYNACK_RX);
+        s.remoteNonce = option.senderRandom();
+        s.setRemoteId(option.addressId());
+        s.setPeerBackup(option.backup());
+        byte[] hmac = Arrays.copyOf(MptcpCrypto.ackHmac(localKey, remoteKey, s.localNonce, s.remoteNonce),
+                MpJoin.ACK_HMAC_LENGTH);
+        s.joinAckDue(hmac, Deadlines.after(stack.now(), joinAckTimeout(s, 0)));
+        stack.timerChanged(this);
+    }
+
+    /** The responder got the third ACK of a join: its HMAC must match, or the subflow goes and nothing is kept. */
+    void onJoinThirdAck(Subflow s, MpJoin.Ack option) {
+        byte[] expected = option == null ? null
+                : Arrays.copyOf(MptcpCrypto.ackHmac(remoteKey, localKey, s.remoteNonce, s.localNonce),
+                MpJoin.ACK_HMAC_LENGTH);
+        if (option == null || !MessageDigest.isEqual(expected, option.hmac()) || state == MptcpState.CLOSED) {
+            count(Counter.MP_JOIN_ACK_HMAC_FAILURE);
+            s.reset(List.of(new MpTcpRst(false, MpTcpRst.REASON_MPTCP_ERROR)));
+            return;
+        }
+        count(Counter.MP_JOIN_ACK_RX);
+        // Section 3.2: the responder acknowledges the third ACK (the "fourth ACK") so the initiator may send.
+        s.tcp().requestAck();
+        joinEstablished(s);
+    }
+
+    /** The initiator got the fourth ACK: the join is complete. */
+    void onJoinConfirmed(Subflow s) {
+        if (state != MptcpState.CLOSED) {
+            joinEstablished(s);
+        }
+    }
+
+    private void joinEstablished(Subflow s) {
+        s.markEstablished();
+        stack.emit(new SubflowEvent.SubflowEstablished(localToken, stack.now(), address(s.tcp().local()),
+                address(s.tcp().remote()), s.localId(), s.remoteId(), s.isBackup()));
+        paths.onSubflowEstablished(s);
+        // Make-before-break: a new subflow takes data at once, reinjections first.
+        push();
+    }
+
+    /** The fourth ACK did not come: the third ACK goes again, with backoff, a few times, then the subflow. */
+    private void resendJoinAck(Subflow s) {
+        if (!s.isJoinAckPending() || s.tcp().isClosed()) {
+            s.joinAckDeadline = NEVER;
+            return;
+        }
+        if (++s.joinAckRetries > MAX_JOIN_ACK_RETRIES) {
+            s.joinAckDeadline = NEVER;
+            s.closeCause = SubflowCloseReason.HANDSHAKE_FAILED;
+            s.reset(List.of(new MpTcpRst(false, MpTcpRst.REASON_MPTCP_ERROR)));
+            return;
+        }
+        s.tcp().requestAck();
+        s.joinAckDeadline = Deadlines.after(stack.now(), joinAckTimeout(s, s.joinAckRetries));
+        stack.timerChanged(this);
+    }
+
+    private static long joinAckTimeout(Subflow s, int retries) {
+        long rto = Math.max(MIN_RTO_NANOS, s.tcp().rttStats().rtoNanos());
+        return Math.min(MAX_RTO_NANOS, rto << Math.min(retries, 10));
+    }
+
+    // =====================================================================================================
+    // Path management signals (sections 3.3.8, 3.4)
+    // =====================================================================================================
+
+    void onAddAddr(Subflow s, AddAddr option) {
+        paths.onAddAddr(s, option);
+    }
+
+    void onRemoveAddr(Subflow s, RemoveAddr option) {
+        paths.onRemoveAddr(option);
+    }
+
+    /** MP_PRIO (section 3.3.8): the peer wants this subflow used as a backup, or no longer. */
+    void onMpPrio(Subflow s, boolean backup) {
+        count(Counter.MP_PRIO_RX);
+        if (s.isBackupRequestedByPeer() != backup) {
+            s.setPeerBackup(backup);
+            emitPriorityChanged(s);
+            push();
+        }
+    }
+
+    /** This side marks a subflow as backup or regular, and tells the peer with MP_PRIO. */
+    void setBackup(Subflow s, boolean backup) {
+        boolean before = s.isBackup();
+        s.setLocalBackup(backup);
+        if (s.tcp() != null && s.tcp().isConnected()) {
+            s.signal(new MpPrio(backup));
+        }
+        if (before != s.isBackup()) {
+            emitPriorityChanged(s);
+        }
+        push();
+    }
+
+    private void emitPriorityChanged(Subflow s) {
+        stack.emit(new SubflowEvent.PriorityChanged(localToken, stack.now(), address(s.tcp().local()),
+                address(s.tcp().remote()), s.localId(), s.remoteId(), s.isBackup()));
+    }
+
+    /** A signal left on a segment. */
+    void signalSent(MptcpOption option) {
+        if (option instanceof AddAddr a) {
+            count(a.echo() ? Counter.ECHO_ADD_TX : Counter.ADD_ADDR_TX);
+        } else if (option instanceof RemoveAddr) {
+            count(Counter.RM_ADDR_TX);
+        } else if (option instanceof MpPrio) {
+            count(Counter.MP_PRIO_TX);
+        }
+    }
+
+    /** The subflow best placed to carry a signal: active, fresh, lowest RTT; else any connected one. */
+    Subflow signallingSubflow(InetAddress avoid) {
+        Subflow best = null;
+        for (Subflow s : subflows) {
+            if (!s.isActive() || s.localAddress().equals(avoid)) {
+                continue;
+            }
+            if (best == null || s.isStale() != best.isStale() ? !s.isStale()
+                    : s.smoothedRttNanos() < best.smoothedRttNanos()) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    // =====================================================================================================
+    // Failures of paths
+    // =====================================================================================================
+
+    /**
+     * A subflow's retransmission timer expired and nothing at all (not even a duplicate ACK) arrived on it for a
+     * whole retransmission timeout: while another subflow is fresh, this one is marked stale and its outstanding
+     * data goes out again on the others at once (break-before-make), not after its own backoff.
+     */
+    void onSubflowTimeout(Subflow s) {
+        if (mode != Mode.MPTCP || state == MptcpState.CLOSED || s.isStale()) {
+            return;
+        }
+        if (stack.now() - s.lastSegmentAt < s.tcp().rttStats().rtoNanos() / 2) {
+            // Duplicate ACKs still arrive: a congested path in recovery, not a dead one.
+            return;
+        }
+        for (Subflow other : subflows) {
+            if (other != s && other.isActive() && !other.isStale()) {
+                s.setStale(true);
+                count(Counter.SUBFLOW_STALE);
+                reinjectOutstanding(s);
+                push();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Links went down: the subflows whose packets leave through them are given up at once when another subflow
+     * remains, their data sent again on the others; a last subflow stays, stale, in case its link returns.
+     */
+    void onLinksDown(List<LocalLink> down) {
+        if (state == MptcpState.CLOSED) {
+            return;
+        }
+        List<Subflow> cut = new ArrayList<>();
+        for (Subflow s : subflows) {
+            if (s.tcp() != null && !s.tcp().isClosed() && down.contains(LocalLink.egress(stack.links(),
+                    s.localAddress(), s.tcp().remote().address(), s.pinned))) {
+                cut.add(s);
+            }
+        }
+        boolean othersRemain = subflows.size() > cut.size();
+        for (Subflow s : cut) {
+            s.setLinkDown(true);
+            if (othersRemain && mode == Mode.MPTCP) {
+                count(Counter.SUBFLOW_LINK_DOWN);
+                s.closeCause = SubflowCloseReason.LINK_DOWN;
+                reinjectOutstanding(s);
+                s.reset(List.of(new MpTcpRst(false, MpTcpRst.REASON_UNSPECIFIED)));
+            } else {
+                s.setStale(true);
+            }
+        }
+        if (state != MptcpState.CLOSED) {
+            for (LocalLink l : down) {
+                for (LocalLink.Prefix p : l.addresses()) {
+                    if (stack.tcp().addresses().contains(p.address())) {
+                        paths.onLocalAddressDown(p.address());
+                    }
+                }
+            }
+            push();
+        }
+    }
+
+    /** The link of local {@code address} is up again. */
+    void onLocalAddressUp(InetAddress address) {
+        if (state == MptcpState.CLOSED) {
+            return;
+        }
+        for (Subflow s : subflows) {
+            if (s.tcp() != null && s.isLinkDown() && LocalLink.egress(stack.links(), s.localAddress(),
+                    s.tcp().remote().address(), s.pinned) != null && !isDown(s)) {
+                s.setLinkDown(false);
+            }
+        }
+        paths.onLocalAddressUp(address);
+        push();
+    }
+
+    private boolean isDown(Subflow s) {
+        LocalLink egress = LocalLink.egress(stack.links(), s.localAddress(), s.tcp().remote().address(), s.pinned);
+        return egress != null && !egress.up();
+    }
+
+    /** The subflows as the implementation sees them. */
+    List<Subflow> subflowList() {
+        return subflows;
+    }
+
+    MptcpStack stack() {
+        return stack;
+    }
+
+    void emit(SubflowEvent event) {
+        stack.emit(event);
     }
 
     // =====================================================================================================

@@ -1,19 +1,28 @@
 package io.mptcp4j.core.mptcp;
 
 import io.mptcp4j.core.event.SubflowEvent;
+import io.mptcp4j.core.stack.LocalLink;
 import io.mptcp4j.core.stack.NetworkStack;
 import io.mptcp4j.core.stack.PacketSink;
+import io.mptcp4j.core.tcp.SynInterceptor;
+import io.mptcp4j.core.tcp.TcpEndpoint;
 import io.mptcp4j.core.tcp.TcpListener;
 import io.mptcp4j.core.tcp.TcpStack;
 import io.mptcp4j.core.time.Deadlines;
+import io.mptcp4j.core.wire.MpJoin;
 import io.mptcp4j.core.wire.MptcpCrypto;
+import io.mptcp4j.core.wire.MptcpOption;
+import io.mptcp4j.core.wire.TcpSegment;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -47,17 +56,22 @@ public final class MptcpStack implements NetworkStack {
 
     private final TcpStack tcp;
     private final RandomGenerator random;
+    private final SubflowPorts subflowPorts;
     private final MptcpStatistics statistics = new MptcpStatistics(null);
     private final Map<Long, MptcpConnection> tokens = new HashMap<>();
     private final Set<MptcpConnection> connections = Collections.newSetFromMap(new IdentityHashMap<>());
     private final ArrayDeque<SubflowEvent> events = new ArrayDeque<>();
     private final PriorityQueue<ConnectionDeadline> timers = new PriorityQueue<>();
     private final Map<MptcpConnection, Long> scheduled = new IdentityHashMap<>();
+    private final Set<InetAddress> downAddresses = new HashSet<>();
+    private List<LocalLink> links = List.of();
     private long now;
 
     private MptcpStack(Builder b) {
         this.tcp = b.tcp;
         this.random = b.random;
+        this.subflowPorts = b.subflowPorts;
+        tcp.synInterceptor(this::interceptSyn);
     }
 
     public static Builder builder() {
@@ -133,6 +147,66 @@ public final class MptcpStack implements NetworkStack {
         return new MptcpListener(this, listener, config);
     }
 
+    /**
+     * The host's interfaces as the driver's link monitor sees them now (every change, the whole list). Subflows
+     * whose packets leave through a link that went down are given up at once when another subflow remains,
+     * their unacknowledged data moved to the others; path managers stop using the addresses of a down link and
+     * are told when it comes back (see {@link LocalLink} for which link a subflow uses). Addresses on no listed
+     * interface count as up.
+     */
+    public void updateLinks(long now, List<LocalLink> current) {
+        this.now = now;
+        List<LocalLink> previous = links;
+        links = List.copyOf(current);
+        Set<InetAddress> wasDown = Set.copyOf(downAddresses);
+        downAddresses.clear();
+        for (LocalLink l : links) {
+            if (!l.up()) {
+                for (LocalLink.Prefix p : l.addresses()) {
+                    if (tcp.addresses().contains(p.address())) {
+                        downAddresses.add(p.address());
+                    }
+                }
+            }
+        }
+        List<LocalLink> wentDown = new ArrayList<>();
+        for (LocalLink l : links) {
+            if (!l.up() && isUpIn(previous, l)) {
+                wentDown.add(l);
+            }
+        }
+        for (MptcpConnection c : List.copyOf(connections)) {
+            if (!wentDown.isEmpty()) {
+                c.onLinksDown(wentDown);
+            }
+            for (InetAddress a : wasDown) {
+                if (!downAddresses.contains(a)) {
+                    c.onLocalAddressUp(a);
+                }
+            }
+            timerChanged(c);
+        }
+    }
+
+    /** The interfaces last given to {@link #updateLinks}. */
+    public List<LocalLink> links() {
+        return links;
+    }
+
+    private static boolean isUpIn(List<LocalLink> links, LocalLink link) {
+        for (LocalLink l : links) {
+            if (l.name().equals(link.name())) {
+                return l.up();
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code address} is the stack's and its link is not known to be down. */
+    public boolean isUsable(InetAddress address) {
+        return tcp.addresses().contains(address) && !downAddresses.contains(address);
+    }
+
     // --- NetworkStack
 
     @Override
@@ -171,7 +245,58 @@ public final class MptcpStack implements NetworkStack {
         tcp.handleTimeout(now);
     }
 
+    // --- MP_JOIN SYNs (RFC 8684 section 3.2)
+
+    /**
+     * A SYN no connection owns: with MP_JOIN it belongs to the connection its token names, whatever the port's
+     * listener; an unknown token gets a RST and leaves nothing behind.
+     */
+    private SynInterceptor.Decision interceptSyn(long now, TcpSegment syn, TcpEndpoint local, TcpEndpoint remote) {
+        MpJoin.Syn join = null;
+        for (MptcpOption o : syn.mptcpOptions()) {
+            if (o instanceof MpJoin.Syn j) {
+                join = j;
+                break;
+            }
+        }
+        if (join == null) {
+            return null;
+        }
+        this.now = now;
+        statistics.increment(MptcpStatistics.Counter.MP_JOIN_SYN_RX);
+        MptcpConnection c = tokens.get(join.receiverToken());
+        if (c == null) {
+            statistics.increment(MptcpStatistics.Counter.MP_JOIN_NO_TOKEN);
+            return SynInterceptor.Decision.RESET;
+        }
+        SynInterceptor.Decision decision = c.acceptJoin(join, local);
+        timerChanged(c);
+        return decision;
+    }
+
     // --- for connections
+
+    /** A port for a subflow a path manager opens (see {@link SubflowPorts}). */
+    int acquirePort(InetAddress local) {
+        return subflowPorts.acquire(local);
+    }
+
+    void releasePort(InetAddress local, int port) {
+        subflowPorts.release(local, port);
+    }
+
+    void pinRoute(InetAddress local, InetAddress remote) {
+        subflowPorts.pinRoute(local, remote);
+    }
+
+    void unpinRoute(InetAddress local, InetAddress remote) {
+        subflowPorts.unpinRoute(local, remote);
+    }
+
+    /** A random number for an MP_JOIN (section 3.2). */
+    long newJoinRandom() {
+        return MptcpCrypto.newJoinRandom(random);
+    }
 
     /** The {@code now} of the latest call into the stack: what application calls, which get none, act at. */
     long now() {
@@ -238,6 +363,7 @@ public final class MptcpStack implements NetworkStack {
     public static final class Builder {
         private TcpStack tcp;
         private RandomGenerator random;
+        private SubflowPorts subflowPorts = SubflowPorts.EPHEMERAL;
 
         private Builder() {
         }
@@ -257,6 +383,12 @@ public final class MptcpStack implements NetworkStack {
         /** Where keys come from (RFC 8684 section 3.1); default a {@link SecureRandom}. Tests fix a seed. */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Where the ports of the subflows path managers open come from; default {@link SubflowPorts#EPHEMERAL}. */
+        public Builder subflowPorts(SubflowPorts ports) {
+            this.subflowPorts = Objects.requireNonNull(ports, "ports");
             return this;
         }
 

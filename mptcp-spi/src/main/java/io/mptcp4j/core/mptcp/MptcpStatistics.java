@@ -57,6 +57,50 @@ public final class MptcpStatistics {
         /** MP_TCPRST options sent and received. */
         MP_RST_TX("MPRstTx"),
         MP_RST_RX("MPRstRx"),
+        /** MP_JOIN SYNs sent (section 3.2). */
+        MP_JOIN_SYN_TX("MPJoinSynTx"),
+        /** MP_JOIN SYNs received. */
+        MP_JOIN_SYN_RX("JoinSynRx"),
+        /** MP_JOIN SYNs whose token names no connection: answered with a RST, nothing kept. */
+        MP_JOIN_NO_TOKEN("JoinNoTokenFound"),
+        /** MP_JOIN SYNs refused: the connection is closing, fell back, or at its subflow limit. */
+        MP_JOIN_REJECTED("MPJoinRejected"),
+        /** MP_JOIN SYN-ACKs received with a valid HMAC. */
+        MP_JOIN_SYNACK_RX("JoinSynAckRx"),
+        /** MP_JOIN SYN-ACKs whose HMAC was wrong, or that lacked MP_JOIN: the subflow was reset. */
+        MP_JOIN_SYNACK_HMAC_FAILURE("JoinSynAckHMacFailure"),
+        /** Third ACKs of MP_JOIN received with a valid HMAC. */
+        MP_JOIN_ACK_RX("JoinAckRx"),
+        /** Third ACKs of MP_JOIN whose HMAC was wrong or missing: the subflow was reset, nothing kept. */
+        MP_JOIN_ACK_HMAC_FAILURE("JoinAckHMacFailure"),
+        /** ADD_ADDR announcements received with a valid HMAC (section 3.4.1). */
+        ADD_ADDR_RX("AddAddr"),
+        /** ADD_ADDR announcements sent, retransmissions included. */
+        ADD_ADDR_TX("AddAddrTx"),
+        /** ADD_ADDR echoes received. */
+        ECHO_ADD_RX("EchoAdd"),
+        /** ADD_ADDR echoes sent. */
+        ECHO_ADD_TX("EchoAddTx"),
+        /** ADD_ADDR announcements dropped: a wrong HMAC, or beyond the accepted-address limit. */
+        ADD_ADDR_DROP("AddAddrDrop"),
+        /** REMOVE_ADDR options received (section 3.4.2). */
+        RM_ADDR_RX("RmAddr"),
+        /** REMOVE_ADDR options sent. */
+        RM_ADDR_TX("RmAddrTx"),
+        /** Subflows closed because the peer removed their address. */
+        RM_SUBFLOW("RmSubflow"),
+        /** MP_PRIO options sent (section 3.3.8). */
+        MP_PRIO_TX("MPPrioTx"),
+        /** MP_PRIO options received. */
+        MP_PRIO_RX("MPPrioRx"),
+        /** Subflows marked stale: their retransmission timer expired while another subflow worked. */
+        SUBFLOW_STALE("SubflowStale"),
+        /** Stale subflows that were acknowledged again. */
+        SUBFLOW_RECOVER("SubflowRecover"),
+        /** Subflows given up because the link of their local address went down (not a Linux counter). */
+        SUBFLOW_LINK_DOWN("MPTCPSubflowLinkDown"),
+        /** Chunks a redundant scheduler copied onto another subflow (not a Linux counter). */
+        REDUNDANT_COPIES("MPTCPRedundantCopies"),
         /** MPTCP options that did not decode, ignored as if absent (not a Linux counter). */
         MALFORMED_OPTIONS("MPTCPMalformedOption"),
         /** Well-formed MPTCP options that made no sense where they came, ignored (not a Linux counter). */

@@ -1,22 +1,31 @@
 package io.mptcp4j.core.mptcp;
 
 import io.mptcp4j.core.event.FallbackReason;
+import io.mptcp4j.core.event.SubflowCloseReason;
+import io.mptcp4j.core.sched.SubflowView;
 import io.mptcp4j.core.tcp.TcpConnection;
 import io.mptcp4j.core.tcp.TcpEndpoint;
 import io.mptcp4j.core.tcp.TcpExtension;
 import io.mptcp4j.core.tcp.TcpState;
+import io.mptcp4j.core.time.Deadlines;
+import io.mptcp4j.core.wire.AddAddr;
 import io.mptcp4j.core.wire.Dss;
 import io.mptcp4j.core.wire.DssChecksum;
 import io.mptcp4j.core.wire.MpCapable;
 import io.mptcp4j.core.wire.MpFail;
 import io.mptcp4j.core.wire.MpFastclose;
+import io.mptcp4j.core.wire.MpJoin;
 import io.mptcp4j.core.wire.MpMalformed;
+import io.mptcp4j.core.wire.MpPrio;
 import io.mptcp4j.core.wire.MpTcpRst;
 import io.mptcp4j.core.wire.MptcpOption;
+import io.mptcp4j.core.wire.RemoveAddr;
 import io.mptcp4j.core.wire.TcpOption;
 import io.mptcp4j.core.wire.TcpSegment;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +33,9 @@ import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
 
 /**
  * One subflow of an {@link MptcpConnection}: the {@link TcpExtension} on its TCP connection. It speaks the
- * subflow's share of RFC 8684 — MP_CAPABLE on the handshake (section 3.1), a DSS option on every segment
- * afterwards (section 3.3), the mappings between its byte stream and the data sequence space in both
+ * subflow's share of RFC 8684 — MP_CAPABLE (section 3.1) or MP_JOIN (section 3.2) on the handshake, a DSS option
+ * on every segment afterwards (section 3.3), the signals of path management (ADD_ADDR, REMOVE_ADDR, MP_PRIO) on
+ * pure ACKs, the mappings between its byte stream and the data sequence space in both
  * directions, DSS checksums (section 3.3.1), MP_FAIL and the infinite mapping (section 3.7), MP_TCPRST and
  * MP_FASTCLOSE on RSTs (sections 3.5, 3.6) — and leaves everything that spans subflows to the connection.
  */
@@ -37,9 +47,40 @@ final class Subflow implements TcpExtension, SubflowView {
     private final boolean initial;
     private final boolean passive;
     private final int localId;
-    private final int remoteId;
-    private boolean backup;
+    private int remoteId;
+    /** This side marked the subflow as a backup (B flag of its MP_JOIN, or MP_PRIO it sent). */
+    private boolean localBackup;
+    /** The peer marked it so (B flag of the peer's MP_JOIN, or MP_PRIO it sent). */
+    private boolean peerBackup;
     private TcpConnection tcp;
+
+    // --- MP_JOIN (section 3.2)
+    /** This side's random number R (unsigned 32-bit), and the peer's. */
+    long localNonce;
+    long remoteNonce;
+    /** Initiator: the third ACK with its HMAC went out and the fourth ACK has not come. */
+    private boolean joinAckPending;
+    private byte[] joinAckHmac;
+    long joinAckDeadline = Deadlines.NEVER;
+    int joinAckRetries;
+
+    /** Whether the subflow carries data: established, and for a join confirmed (section 3.2). */
+    private boolean established;
+    private boolean wasEstablished;
+    /** Its retransmission timer expired and nothing was acknowledged since. */
+    private boolean stale;
+    /** When the last segment arrived on it (the stack's clock). */
+    long lastSegmentAt;
+    /** The link of its local address is down. */
+    private boolean linkDown;
+    /** Why it closed, when the connection decided it (link down, address removed); else from the TCP error. */
+    SubflowCloseReason closeCause;
+    /** The local port the stack acquired for it from {@link SubflowPorts}, or 0. */
+    private int ownedPort;
+    /** Whether its pair of addresses was pinned to the local address's interface ({@link SubflowPorts#pinRoute}). */
+    boolean pinned;
+    /** ADD_ADDR, REMOVE_ADDR and MP_PRIO waiting for a pure ACK with room for them. */
+    private final ArrayDeque<MptcpOption> signals = new ArrayDeque<>(1);
 
     /** What this subflow sent, by subflow stream offset. */
     final SendMappings sent = new SendMappings();
@@ -78,7 +119,7 @@ final class Subflow implements TcpExtension, SubflowView {
         this.passive = passive;
         this.localId = localId;
         this.remoteId = remoteId;
-        this.backup = backup;
+        this.localBackup = backup;
     }
 
     // =====================================================================================================
@@ -112,7 +153,32 @@ final class Subflow implements TcpExtension, SubflowView {
 
     @Override
     public boolean isBackup() {
-        return backup;
+        return localBackup || peerBackup;
+    }
+
+    @Override
+    public boolean isBackupRequestedByPeer() {
+        return peerBackup;
+    }
+
+    @Override
+    public boolean isActive() {
+        return established && !linkDown && tcp != null && tcp.isConnected() && !tcp.isOutputShutdown();
+    }
+
+    @Override
+    public boolean isStale() {
+        return stale;
+    }
+
+    @Override
+    public int sendableBytes() {
+        return room();
+    }
+
+    @Override
+    public long bytesInFlight() {
+        return tcp == null ? 0 : tcp.bytesInFlight();
     }
 
     @Override
@@ -163,7 +229,8 @@ final class Subflow implements TcpExtension, SubflowView {
     @Override
     public String toString() {
         return "Subflow[" + (tcp == null ? "unattached" : tcp.local() + " -> " + tcp.remote() + ", " + tcp.state())
-                + ", ids " + localId + "/" + remoteId + (backup ? ", backup" : "") + "]";
+                + ", ids " + localId + "/" + remoteId + (isBackup() ? ", backup" : "") + (stale ? ", stale" : "")
+                + (linkDown ? ", link down" : "") + "]";
     }
 
     // =====================================================================================================
@@ -189,6 +256,81 @@ final class Subflow implements TcpExtension, SubflowView {
         return resetReason;
     }
 
+    boolean isPassive() {
+        return passive;
+    }
+
+    /** Whether this is an MP_JOIN subflow. */
+    boolean isJoin() {
+        return !initial;
+    }
+
+    /** The subflow may carry data from now on (MP_CAPABLE done, or MP_JOIN confirmed). */
+    void markEstablished() {
+        established = true;
+        wasEstablished = true;
+    }
+
+    boolean wasEstablished() {
+        return wasEstablished;
+    }
+
+    void setLocalBackup(boolean on) {
+        localBackup = on;
+    }
+
+    void setPeerBackup(boolean on) {
+        peerBackup = on;
+    }
+
+    void setRemoteId(int id) {
+        remoteId = id;
+    }
+
+    boolean isLinkDown() {
+        return linkDown;
+    }
+
+    void setLinkDown(boolean down) {
+        linkDown = down;
+    }
+
+    void setStale(boolean on) {
+        stale = on;
+    }
+
+    void ownPort(int port) {
+        ownedPort = port;
+    }
+
+    int ownedPort() {
+        return ownedPort;
+    }
+
+    /** The local address, known before the TCP connection exists for an active join. */
+    InetAddress localAddress() {
+        return tcp.local().address();
+    }
+
+    /** Initiator: the SYN-ACK verified; the third ACK carries this HMAC until the fourth ACK arrives. */
+    void joinAckDue(byte[] hmac, long deadline) {
+        joinAckHmac = hmac;
+        joinAckPending = true;
+        joinAckDeadline = deadline;
+    }
+
+    boolean isJoinAckPending() {
+        return joinAckPending;
+    }
+
+    /** Queues ADD_ADDR, REMOVE_ADDR or MP_PRIO for the next pure ACK with room for it, and asks for one. */
+    void signal(MptcpOption option) {
+        signals.add(option);
+        if (tcp != null && tcp.isConnected()) {
+            tcp.requestAck();
+        }
+    }
+
     /** The application took {@code n} bytes left in the TCP receive buffer (after fallback). */
     void advanceConsumed(int n) {
         consumed += n;
@@ -196,7 +338,7 @@ final class Subflow implements TcpExtension, SubflowView {
 
     /** Bytes of connection-level data this subflow can take now: what its congestion window will soon send. */
     int room() {
-        if (tcp == null || !tcp.isConnected() || tcp.isOutputShutdown()) {
+        if (!isActive()) {
             return 0;
         }
         long free = (long) tcp.sendBufferLimit() - tcp.bufferedSendBytes();
@@ -288,7 +430,7 @@ final class Subflow implements TcpExtension, SubflowView {
     public void planSegment(TcpConnection connection, SegmentPlan plan) {
         attach(connection);
         if ((plan.flags() & TcpSegment.SYN) == 0) {
-            if (mpFailDue) {
+            if (mpFailDue || joinAckPending || !signals.isEmpty()) {
                 // MP_FAIL does not fit next to a full DSS mapping: it goes on a pure ACK (requested with it).
                 plan.limitPayload(0);
             } else if (plan.payloadLength() > 0 && carriesMappings()) {
@@ -298,7 +440,7 @@ final class Subflow implements TcpExtension, SubflowView {
             }
         }
         int bytes = 0;
-        for (MptcpOption o : options(plan, false)) {
+        for (MptcpOption o : options(plan, false, plan.optionBudget())) {
             bytes += o.encodedLength();
         }
         plan.reserveOptionSpace(Math.min(bytes, plan.optionBudget()));
@@ -306,7 +448,7 @@ final class Subflow implements TcpExtension, SubflowView {
 
     @Override
     public void addOptions(TcpConnection connection, SegmentPlan segment, List<TcpOption> options) {
-        options.addAll(options(segment, true));
+        options.addAll(options(segment, true, segment.reservedOptionSpace()));
     }
 
     /** Whether this side's data segments carry DSS mappings now. */
@@ -326,9 +468,16 @@ final class Subflow implements TcpExtension, SubflowView {
      * The MPTCP options of an outgoing segment. With {@code commit}, the segment is final: mappings freeze and
      * one-shot signals are spent.
      */
-    private List<MptcpOption> options(SegmentPlan seg, boolean commit) {
+    private List<MptcpOption> options(SegmentPlan seg, boolean commit, int room) {
         List<MptcpOption> out = new ArrayList<>(2);
         if ((seg.flags() & TcpSegment.SYN) != 0) {
+            if (!initial) {
+                out.add(passive ? connection.joinSynAckOption(this) : connection.joinSynOption(this));
+                if (commit && !passive && !seg.isRetransmission()) {
+                    connection.count(Counter.MP_JOIN_SYN_TX);
+                }
+                return out;
+            }
             MptcpOption capable = passive ? connection.synAckOption() : connection.synOption();
             if (capable != null) {
                 out.add(capable);
@@ -336,6 +485,11 @@ final class Subflow implements TcpExtension, SubflowView {
                     connection.count(Counter.MP_CAPABLE_SYN_TX);
                 }
             }
+            return out;
+        }
+        if (joinAckPending) {
+            // Section 3.2: the third ACK carries the initiator's HMAC, alone, until the fourth ACK arrives.
+            out.add(new MpJoin.Ack(joinAckHmac));
             return out;
         }
         boolean failing = mpFailDue;
@@ -402,6 +556,24 @@ final class Subflow implements TcpExtension, SubflowView {
         } else {
             dss = Dss.dataAck(dataAck, true);
         }
+        MptcpOption signal = signals.peek();
+        if (signal != null && payload == 0 && !failing) {
+            // A signal goes on a pure ACK, with the DSS only if both fit (as Linux drops the DSS for ADD_ADDR).
+            if (signal.encodedLength() + dss.encodedLength() <= room) {
+                out.add(dss);
+            }
+            if (signal.encodedLength() <= room) {
+                out.add(signal);
+                if (commit) {
+                    signals.poll();
+                    connection.signalSent(signal);
+                    if (!signals.isEmpty()) {
+                        tcp.requestAck();
+                    }
+                }
+            }
+            return out;
+        }
         out.add(dss);
         return out;
     }
@@ -421,8 +593,14 @@ final class Subflow implements TcpExtension, SubflowView {
     @Override
     public void onSegment(TcpConnection connection, TcpSegment segment) {
         attach(connection);
+        lastSegmentAt = this.connection.stack().now();
         List<MptcpOption> options = usableOptions(segment);
         if (segment.has(TcpSegment.SYN) && !segment.has(TcpSegment.ACK)) {
+            if (passive && !initial) {
+                // A join the stack accepted for its token (MptcpStack); the third ACK carries the HMAC.
+                awaitingThirdAck = true;
+                return;
+            }
             if (passive) {
                 // A passive open: the SYN, right after the connection was created.
                 awaitingThirdAck = true;
@@ -434,15 +612,28 @@ final class Subflow implements TcpExtension, SubflowView {
             return;
         }
         if (segment.has(TcpSegment.SYN)) {
-            this.connection.onSynAck(this, capable(options, MpCapable.Form.SYN_ACK));
+            if (initial) {
+                this.connection.onSynAck(this, capable(options, MpCapable.Form.SYN_ACK));
+            } else {
+                this.connection.onJoinSynAck(this, find(options, MpJoin.SynAck.class));
+            }
             return;
         }
         if (awaitingThirdAck) {
             awaitingThirdAck = false;
-            this.connection.onThirdAck(this, thirdAckCapable(options));
+            if (initial) {
+                this.connection.onThirdAck(this, thirdAckCapable(options));
+            } else {
+                this.connection.onJoinThirdAck(this, find(options, MpJoin.Ack.class));
+            }
             if (tcp.isClosed()) {
                 return;
             }
+        } else if (joinAckPending) {
+            // Section 3.2: the fourth ACK (or anything after it) confirms the join.
+            joinAckPending = false;
+            joinAckDeadline = Deadlines.NEVER;
+            this.connection.onJoinConfirmed(this);
         }
         switch (this.connection.mode()) {
             case MPTCP -> readMptcpOptions(segment, options);
@@ -479,6 +670,15 @@ final class Subflow implements TcpExtension, SubflowView {
         return null;
     }
 
+    private static <T extends MptcpOption> T find(List<MptcpOption> options, Class<T> type) {
+        for (MptcpOption o : options) {
+            if (type.isInstance(o)) {
+                return type.cast(o);
+            }
+        }
+        return null;
+    }
+
     private static MpCapable thirdAckCapable(List<MptcpOption> options) {
         for (MptcpOption o : options) {
             if (o instanceof MpCapable c && c.form() != MpCapable.Form.SYN && c.form() != MpCapable.Form.SYN_ACK) {
@@ -497,7 +697,7 @@ final class Subflow implements TcpExtension, SubflowView {
             if (tcp.isClosed() || connection.mode() != MptcpConnection.Mode.MPTCP) {
                 return;
             }
-            signalled |= o instanceof Dss || o instanceof MpCapable;
+            signalled = true;
             if (o instanceof Dss dss) {
                 dataAckSeen |= dss.hasDataAck();
                 readDss(segment, dss);
@@ -507,10 +707,20 @@ final class Subflow implements TcpExtension, SubflowView {
                 connection.onMpFail(this, fail.dataSequenceNumber());
             } else if (o instanceof MpFastclose close) {
                 connection.onFastclose(this, close.receiverKey());
+            } else if (o instanceof AddAddr add) {
+                connection.onAddAddr(this, add);
+            } else if (o instanceof RemoveAddr remove) {
+                connection.onRemoveAddr(this, remove);
+            } else if (o instanceof MpPrio prio) {
+                connection.onMpPrio(this, prio.backup());
             } else if (!(o instanceof MpCapable)) {
-                // ADD_ADDR, REMOVE_ADDR, MP_PRIO and MP_JOIN belong to path management, not yet here.
+                // MP_JOIN after the handshake, or an option of a version we do not speak.
                 connection.count(Counter.IGNORED_OPTIONS);
             }
+        }
+        if (stale && lastBytesAcked > ackedBefore && !tcp.isClosed()) {
+            stale = false;
+            connection.count(Counter.SUBFLOW_RECOVER);
         }
         if (tcp.isClosed() || connection.mode() != MptcpConnection.Mode.MPTCP) {
             return;
@@ -714,6 +924,12 @@ final class Subflow implements TcpExtension, SubflowView {
     @Override
     public long advertisedWindow(TcpConnection connection, long subflowWindow) {
         return this.connection.advertisedWindow(subflowWindow);
+    }
+
+    @Override
+    public void onRetransmissionTimeout(TcpConnection connection, int consecutive) {
+        attach(connection);
+        this.connection.onSubflowTimeout(this);
     }
 
     @Override

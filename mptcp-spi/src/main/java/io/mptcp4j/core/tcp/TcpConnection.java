@@ -1238,6 +1238,9 @@ public final class TcpConnection {
         dupAcks = 0;
         retransmitFirst = true;
         retransmitDeadline = Deadlines.after(now, rtt.rtoNanos());
+        if (extension != null) {
+            extension.onRetransmissionTimeout(this, consecutiveTimeouts);
+        }
     }
 
     /** RFC 9293 section 3.8.6.1: zero-window probing, with exponential backoff. */

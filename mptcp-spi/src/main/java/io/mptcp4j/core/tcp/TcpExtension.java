@@ -93,6 +93,15 @@ public interface TcpExtension {
         return subflowWindow;
     }
 
+    /**
+     * The retransmission timer expired with data outstanding (RFC 6298 section 5.4): the path may have failed.
+     * MPTCP moves the subflow's data to the others here. Called after the engine marked its data lost.
+     *
+     * @param consecutive timeouts in a row without an acknowledgment, this one included
+     */
+    default void onRetransmissionTimeout(TcpConnection connection, int consecutive) {
+    }
+
     /** The connection moved from {@code from} to {@code to}. */
     default void onStateChanged(TcpConnection connection, TcpState from, TcpState to) {
     }

@@ -75,6 +75,7 @@ public final class TcpStack implements NetworkStack {
     private final ByteBuffer packetBuffer = ByteBuffer.allocate(MAX_PACKET);
     private final TcpConnection[][] dueScratch = {new TcpConnection[16]};
     private final TcpConnection.Owner owner = new ConnectionEvents();
+    private SynInterceptor synInterceptor;
     private boolean packetPending;
     private int ipv4Identification;
     private int ephemeralCounter;
@@ -313,6 +314,10 @@ public final class TcpStack implements NetworkStack {
         statistics.increment(Counter.SEGMENTS_IN);
         InetAddress localAddress = local6 != null ? local6 : IpAddresses.inet4(local4);
         InetAddress remoteAddress = remote6 != null ? remote6 : IpAddresses.inet4(remote4);
+        if (synInterceptor != null && seg.has(TcpSegment.SYN) && !seg.hasAny(TcpSegment.ACK | TcpSegment.RST)
+                && intercepted(now, key, seg, localAddress, remoteAddress)) {
+            return;
+        }
         TcpListener listener = findListener(local4, local6, seg);
         if (listener != null) {
             handleListen(now, listener, key, seg, localAddress, remoteAddress);
@@ -326,6 +331,35 @@ public final class TcpStack implements NetworkStack {
         InetAddress localAddress = local6 != null ? local6 : IpAddresses.inet4(local4);
         TcpListener l = listeners.get(new ListenerKey(localAddress, seg.destinationPort()));
         return l != null ? l : listeners.get(new ListenerKey(null, seg.destinationPort()));
+    }
+
+    /** Lets the interceptor decide about a SYN; returns whether it did. */
+    private boolean intercepted(long now, Object key, TcpSegment seg, InetAddress localAddress,
+                                InetAddress remoteAddress) {
+        TcpEndpoint local = new TcpEndpoint(localAddress, seg.destinationPort());
+        TcpEndpoint remote = new TcpEndpoint(remoteAddress, seg.sourcePort());
+        SynInterceptor.Decision decision = synInterceptor.intercept(now, seg, local, remote);
+        if (decision == null) {
+            return false;
+        }
+        if (decision instanceof SynInterceptor.Accept a) {
+            TcpConnection c = newConnection(now, a.config(), local, remote)
+                    .extensionFactory((connection, syn) -> a.extension())
+                    .congestion(a.congestion() != null ? a.congestion()
+                            : congestionControl.get(a.config().congestionControl()).newConnection())
+                    .accept(now, seg);
+            if (c.isClosed()) {
+                enqueue(c); // the extension refused the SYN after all: its RST is due
+            } else {
+                register(c, key);
+            }
+        } else if (decision instanceof SynInterceptor.Reset) {
+            statistics.drop(DropReason.NO_SOCKET);
+            resetUnknown(seg, localAddress, remoteAddress);
+        } else {
+            statistics.drop(DropReason.IGNORED);
+        }
+        return true;
     }
 
     /** RFC 9293 section 3.10.7.2: LISTEN STATE. */
@@ -413,6 +447,14 @@ public final class TcpStack implements NetworkStack {
             c.queuedForPoll = true;
             pollQueue.add(c);
         }
+    }
+
+    /**
+     * Installs what looks at SYNs no connection owns before the listeners do (MPTCP's MP_JOIN handling); null
+     * removes it.
+     */
+    public void synInterceptor(SynInterceptor interceptor) {
+        this.synInterceptor = interceptor;
     }
 
     void removeListener(TcpListener listener) {

@@ -5,9 +5,11 @@ import io.mptcp4j.core.tcp.TcpStack;
 import io.mptcp4j.event.SubflowEventPublisher;
 import io.mptcp4j.sim.ByteStreamChecker;
 import io.mptcp4j.sim.LinkConfig;
+import io.mptcp4j.sim.SimHost;
 import io.mptcp4j.sim.SimNetwork;
 import io.mptcp4j.sim.TwoHostNetwork;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +47,8 @@ final class MptcpPair {
     MptcpPair(long seed, MptcpConfig clientConfig, MptcpConfig serverConfig, LinkConfig... paths) {
         this.net = SimNetwork.twoHosts(seed, paths.length == 0 ? new LinkConfig[] {LinkConfig.defaults()} : paths);
         this.clientConfig = clientConfig;
-        this.client = stack(seed, 1);
-        this.server = stack(seed, 2);
+        this.client = stack(seed, 1, net.client());
+        this.server = stack(seed, 2, net.server());
         client.addAddress(clientIpv4(0));
         server.addAddress(serverIpv4(0));
         net.client().install(client);
@@ -79,11 +81,48 @@ final class MptcpPair {
     }
 
     static MptcpStack stack(long seed, int host) {
+        return stack(seed, host, null);
+    }
+
+    /** A stack with a fixed secret and seed; the joins it opens pin their routes in {@code simHost}. */
+    static MptcpStack stack(long seed, int host, SimHost simHost) {
         byte[] secret = new byte[16];
         secret[0] = (byte) host;
         secret[1] = (byte) seed;
-        return MptcpStack.builder().tcpStack(TcpStack.builder().secret(secret).build())
-                .random(new SplittableRandom(seed * 31 + host)).build();
+        MptcpStack.Builder b = MptcpStack.builder().tcpStack(TcpStack.builder().secret(secret).build())
+                .random(new SplittableRandom(seed * 31 + host));
+        if (simHost != null) {
+            b.subflowPorts(new SubflowPorts() {
+                @Override
+                public int acquire(InetAddress local) {
+                    return 0;
+                }
+
+                @Override
+                public void release(InetAddress local, int port) {
+                }
+
+                @Override
+                public void pinRoute(InetAddress local, InetAddress remote) {
+                    simHost.pinRoute(local, remote);
+                }
+
+                @Override
+                public void unpinRoute(InetAddress local, InetAddress remote) {
+                    simHost.unpinRoute(local, remote);
+                }
+            });
+        }
+        return b.build();
+    }
+
+    /** Gives each stack its address on every path beyond the first, so that path managers can use them. */
+    MptcpPair withAllPathAddresses() {
+        for (int i = 1; i < net.paths().size(); i++) {
+            client.addAddress(clientIpv4(i));
+            server.addAddress(serverIpv4(i));
+        }
+        return this;
     }
 
     SimNetwork network() {

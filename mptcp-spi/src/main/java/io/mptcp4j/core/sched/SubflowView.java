@@ -1,11 +1,11 @@
-package io.mptcp4j.core.mptcp;
+package io.mptcp4j.core.sched;
 
 import io.mptcp4j.core.tcp.TcpEndpoint;
 import io.mptcp4j.core.tcp.TcpState;
 
 /**
- * A read-only, live view of one subflow of an {@link MptcpConnection}: for applications, metrics and packet
- * schedulers. Values change as the connection runs; read them on the thread that drives the stack.
+ * A read-only, live view of one subflow of an MPTCP connection: for applications, metrics, packet schedulers and
+ * path managers. Values change as the connection runs; read them on the thread that drives the stack.
  */
 public interface SubflowView {
 
@@ -24,8 +24,33 @@ public interface SubflowView {
     /** The peer's address id; 0 for the initial subflow's address. */
     int remoteId();
 
-    /** Whether the subflow is a backup path (MP_JOIN's B flag or MP_PRIO, RFC 8684 sections 3.2, 3.3.8). */
+    /**
+     * Whether the subflow is a backup path (RFC 8684 section 3.3.8): this side or the peer marked it so, with the
+     * B flag of MP_JOIN (section 3.2) or with MP_PRIO. Schedulers send on backups only when no regular subflow
+     * works.
+     */
     boolean isBackup();
+
+    /** Whether the peer asked for this subflow to be a backup (MP_JOIN's B flag or MP_PRIO it sent). */
+    boolean isBackupRequestedByPeer();
+
+    /**
+     * Whether the subflow carries data now: established (for an MP_JOIN subflow, its handshake confirmed by the
+     * fourth ACK, section 3.2), its output not shut down, its local address's link not down.
+     */
+    boolean isActive();
+
+    /**
+     * Whether the subflow looks failed: its retransmission timer expired and nothing was acknowledged since
+     * (a "potentially failed" path). Its data was sent again on the other subflows.
+     */
+    boolean isStale();
+
+    /** Bytes of connection-level data the subflow can take now: what its congestion window will soon send. */
+    int sendableBytes();
+
+    /** Bytes sent and not yet acknowledged at the subflow level. */
+    long bytesInFlight();
 
     /** Whether this is the connection's first subflow, the one MP_CAPABLE opened. */
     boolean isInitial();
