@@ -6,7 +6,9 @@ import io.mptcp4j.core.mptcp.MptcpStack;
 import io.mptcp4j.core.mptcp.MptcpStatistics;
 import io.mptcp4j.core.tcp.TcpStack;
 import io.mptcp4j.io.Device;
+import io.mptcp4j.io.EgressPinning;
 import io.mptcp4j.io.RawSocketDevice;
+import io.mptcp4j.io.linux.LinkMonitor;
 import io.mptcp4j.io.linux.NetworkNamespace;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -36,7 +38,13 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Every address given to the builder is an address of the stack; connections start from the first of the
- * remote's family. The stack does not open additional subflows on its own yet (see docs/mptcp.md).
+ * remote's family.
+ *
+ * <p>Links: a {@link LinkMonitor} of the namespace tells the stack about every change of the interfaces
+ * ({@link MptcpStack#updateLinks}, on the loop thread), so subflows over a link that went down are given up at
+ * once and path managers use it again when it comes back. The subflows the stack opens on its own take their
+ * ports from the device ({@link DeviceSubflowPorts}) and their (local, remote) address pair is pinned to the
+ * local address's interface ({@link EgressPinning#PINNED_ROUTES}); other packets are routed by destination.
  */
 public final class UserspaceMptcp implements AutoCloseable {
 
@@ -45,10 +53,12 @@ public final class UserspaceMptcp implements AutoCloseable {
     private final LocalPorts ports;
     private final MptcpConfig config;
     private final List<InetAddress> addresses;
+    private final LinkMonitor links;
 
     private UserspaceMptcp(MptcpStack stack, Device device, LocalPorts ports, List<InetAddress> addresses,
-                           MptcpConfig config) {
+                           MptcpConfig config, LinkMonitor links) {
         this.stack = stack;
+        this.links = links;
         this.ports = ports;
         this.config = config;
         this.addresses = List.copyOf(addresses);
@@ -140,10 +150,24 @@ public final class UserspaceMptcp implements AutoCloseable {
         return stack.statistics();
     }
 
-    /** Stops the loop and closes the device; connections vanish without a FIN, calls still waiting fail. */
+    /**
+     * Stops the loop and closes the device and the link monitor; connections vanish without a FIN, calls still
+     * waiting fail. Idempotent.
+     */
     @Override
     public void close() {
         blocking.close();
+        links.close();
+    }
+
+    /** The stack, for tests (touch it on the loop thread only). */
+    MptcpStack stack() {
+        return stack;
+    }
+
+    /** The link monitor that feeds the stack. */
+    LinkMonitor linkMonitor() {
+        return links;
     }
 
     @Override
@@ -261,26 +285,41 @@ public final class UserspaceMptcp implements AutoCloseable {
         }
 
         /**
-         * Opens the raw sockets for the families of the addresses and starts the loop.
+         * Opens the link monitor and the raw sockets for the families of the addresses (both in the namespace)
+         * and starts the loop.
          *
          * @throws IllegalStateException without an address
-         * @throws io.mptcp4j.io.linux.InsufficientPrivilegesException without root or {@code CAP_NET_RAW}
+         * @throws io.mptcp4j.io.linux.InsufficientPrivilegesException without root or {@code CAP_NET_RAW}, or
+         *         without {@code CAP_SYS_ADMIN} to enter the namespace
          */
         public UserspaceMptcp open() throws IOException {
             if (addresses.isEmpty()) {
                 throw new IllegalStateException("a UserspaceMptcp needs at least one local address");
             }
             List<InetAddress> list = List.copyOf(addresses);
-            RawSocketDevice device = UserspaceTcp.openRawDevice(namespace, list, receiveBufferBytes);
+            LinkUpdates updates = new LinkUpdates();
+            LinkMonitor monitor = LinkMonitor.open(namespace, updates);
+            RawSocketDevice device = null;
             try {
+                device = UserspaceTcp.rawDevice(namespace, list, receiveBufferBytes)
+                        .linkMonitor(monitor)
+                        .egressPinning(EgressPinning.PINNED_ROUTES)
+                        .open();
                 Device wire = decorator.decorate(device);
+                LocalPorts ports = UserspaceTcp.portsOf(device);
                 MptcpStack stack = MptcpStack.builder()
                         .tcpStack(TcpStack.builder().secret(randomSecret()).build())
+                        .subflowPorts(new DeviceSubflowPorts(ports, device))
                         .build();
                 list.forEach(stack::addAddress);
-                return new UserspaceMptcp(stack, wire, UserspaceTcp.portsOf(device), list, config);
+                UserspaceMptcp mptcp = new UserspaceMptcp(stack, wire, ports, list, config, monitor);
+                updates.attach(mptcp.blocking, stack, monitor);
+                return mptcp;
             } catch (IOException | RuntimeException | Error e) {
-                device.close();
+                if (device != null) {
+                    device.close();
+                }
+                monitor.close();
                 throw e;
             }
         }

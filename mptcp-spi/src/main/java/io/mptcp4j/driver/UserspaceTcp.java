@@ -229,6 +229,12 @@ public final class UserspaceTcp implements AutoCloseable {
     /** Opens a raw socket device for the families of {@code addresses}, in {@code namespace} (null: this one). */
     static RawSocketDevice openRawDevice(NetworkNamespace namespace, List<InetAddress> addresses,
                                          int receiveBufferBytes) throws IOException {
+        return rawDevice(namespace, addresses, receiveBufferBytes).open();
+    }
+
+    /** The builder {@link #openRawDevice} opens, for callers that configure more (link monitor, pinning). */
+    static RawSocketDevice.Builder rawDevice(NetworkNamespace namespace, List<InetAddress> addresses,
+                                             int receiveBufferBytes) {
         Set<AddressFamily> families = families(addresses);
         AddressFamily[] more = families.stream().skip(1).toArray(AddressFamily[]::new);
         RawSocketDevice.Builder raw = RawSocketDevice.builder()
@@ -237,7 +243,7 @@ public final class UserspaceTcp implements AutoCloseable {
         if (namespace != null) {
             raw.namespace(namespace);
         }
-        return raw.open();
+        return raw;
     }
 
     /** The ports of {@code device}. */

@@ -3,6 +3,7 @@ package io.mptcp4j.io;
 import io.mptcp4j.io.linux.AddressFamily;
 import io.mptcp4j.io.linux.BpfProgram;
 import io.mptcp4j.io.linux.InsufficientPrivilegesException;
+import io.mptcp4j.io.linux.LinkMonitor;
 import io.mptcp4j.io.linux.NetworkNamespace;
 import io.mptcp4j.io.linux.PortReservation;
 import io.mptcp4j.io.linux.RawSocketPoller;
@@ -41,9 +42,20 @@ import java.util.concurrent.atomic.AtomicLong;
  *       IPv6, so its choice of source address, TTL and traffic class holds on both (rather than stripping the
  *       IPv6 header and passing the source as {@code IPV6_PKTINFO}, which would lose the traffic class and hop
  *       limit). Packets are copied into a per-family batch and leave with {@code sendmmsg(2)} on {@link #flush()}
- *       or when the batch is full. The kernel routes by destination only. Packets the kernel refuses for good
- *       (no route, too long) are dropped and counted; when its send buffer is full the batch waits and
- *       {@link #awaitReadable} also wakes when it drains.</li>
+ *       or when the batch is full. Packets the kernel refuses for good (no route, too long, interface down) are
+ *       dropped and counted; when its send buffer is full the batch waits and {@link #awaitReadable} also wakes
+ *       when it drains.</li>
+ *   <li>Egress pinning ({@link EgressPinning}): a packet leaves through the interface that owns its source
+ *       address, as the kernel's {@code ip mptcp endpoint ... dev X} subflows do, not wherever its destination
+ *       is routed: multipath needs a subflow from path 2's address to stay on path 2 even towards path 1's
+ *       address. By default only the address pairs given to {@link #pinRoute} are pinned so
+ *       ({@link EgressPinning#PINNED_ROUTES}, what the MPTCP stack asks for the subflows it opens), the rest is
+ *       routed by destination as the kernel's own sockets are; {@link EgressPinning#BY_SOURCE} pins every packet. The sendmmsg slot
+ *       of such a packet carries an {@code IP_PKTINFO} / {@code IPV6_PKTINFO} message with the interface index
+ *       (see {@link RawTcpSocket#sendPackets(ByteBuffer[], int[], int, int)} for what the kernel makes of it).
+ *       Which interface owns which address comes from a {@link LinkMonitor} (rtnetlink dump at open, then
+ *       notifications). Packets whose source no interface owns, whose source is on a loopback interface or
+ *       whose destination is local are routed by destination, as before.</li>
  *   <li>Waiting: one {@code poll(2)} over the sockets and an {@code eventfd(2)} that {@link #wakeup()}
  *       signals.</li>
  * </ul>
@@ -65,6 +77,10 @@ public final class RawSocketDevice implements Device {
     private static final int TX_ARENA_BYTES = 256 * 1024;
 
     private final NetworkNamespace namespace;
+    private final LinkMonitor links;
+    private final boolean ownsLinks;
+    private final EgressPinning pinning;
+    private final PinnedRoutes pinnedRoutes = new PinnedRoutes();
     private final FamilySocket[] sockets;
     private final RawSocketPoller poller;
     private final Map<InetSocketAddress, PortReservation> reservations = new LinkedHashMap<>();
@@ -76,13 +92,18 @@ public final class RawSocketDevice implements Device {
     private final AtomicLong receiveDrops = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendDrops = new AtomicLong();
+    private final AtomicLong pinned = new AtomicLong();
     private int firstFamily;
     private volatile boolean open = true;
 
-    private RawSocketDevice(NetworkNamespace namespace, FamilySocket[] sockets, RawSocketPoller poller) {
+    private RawSocketDevice(NetworkNamespace namespace, FamilySocket[] sockets, RawSocketPoller poller,
+                            LinkMonitor links, boolean ownsLinks, EgressPinning pinning) {
         this.namespace = namespace;
         this.sockets = sockets;
         this.poller = poller;
+        this.links = links;
+        this.ownsLinks = ownsLinks;
+        this.pinning = pinning;
     }
 
     /** A builder for a device on both families in the caller's namespace. */
@@ -136,6 +157,25 @@ public final class RawSocketDevice implements Device {
         }
     }
 
+    /**
+     * With {@link EgressPinning#PINNED_ROUTES}: packets from {@code local} to {@code remote} leave through the
+     * interface that owns {@code local} until the matching {@link #unpinRoute} (pins are counted: one per
+     * subflow). Any thread; the device's other modes ignore pins.
+     */
+    public void pinRoute(InetAddress local, InetAddress remote) {
+        pinnedRoutes.pin(local, remote);
+    }
+
+    /** Takes back one {@link #pinRoute} of the pair; false if it was not pinned. */
+    public boolean unpinRoute(InetAddress local, InetAddress remote) {
+        return pinnedRoutes.unpin(local, remote);
+    }
+
+    /** Which packets are pinned to the interface of their source. */
+    public EgressPinning egressPinning() {
+        return pinning;
+    }
+
     /** Gives {@code port} on {@code local} back: its segments are filtered out, then the reservation ends. */
     public void releasePort(InetAddress local, int port) throws IOException {
         FamilySocket socket = socketFor(AddressFamily.of(local));
@@ -186,11 +226,17 @@ public final class RawSocketDevice implements Device {
             sendDrops.incrementAndGet(); // not an IP packet of a family this device carries
             return true;
         }
-        if (socket.hold(packet)) {
-            return true;
+        int egress = egressInterface(packet);
+        if (!socket.hold(packet, egress)) {
+            flush(socket);
+            if (!socket.hold(packet, egress)) {
+                return false;
+            }
         }
-        flush(socket);
-        return socket.hold(packet);
+        if (egress > 0) {
+            pinned.lazySet(pinned.get() + 1); // one writer (the sending thread): no atomic read-modify-write
+        }
+        return true;
     }
 
     @Override
@@ -231,6 +277,9 @@ public final class RawSocketDevice implements Device {
             }
             reservations.values().forEach(PortReservation::close);
             reservations.clear();
+            if (ownsLinks) {
+                links.close();
+            }
         }
     }
 
@@ -247,6 +296,31 @@ public final class RawSocketDevice implements Device {
     /** Packets the kernel took for sending. */
     public long sentPackets() {
         return sent.get();
+    }
+
+    /**
+     * The errno of the last packet the kernel refused (e.g. 101, {@code ENETUNREACH}), of the first family that
+     * had a refusal; 0 if none was refused.
+     */
+    public int lastRefusedErrno() {
+        int errno = 0;
+        for (FamilySocket s : sockets) {
+            errno = errno != 0 ? errno : s.raw.lastRefusedErrno();
+        }
+        return errno;
+    }
+
+    /** Packets taken for sending with their outgoing interface fixed by their source address. */
+    public long pinnedPackets() {
+        return pinned.get();
+    }
+
+    /**
+     * The link monitor whose address table pins outgoing packets (this device's own, or the builder's); null with
+     * {@link EgressPinning#OFF} unless the builder was given one.
+     */
+    public LinkMonitor linkMonitor() {
+        return links;
     }
 
     /** Packets dropped on the way out: refused by the kernel (no route, too long) or of a family not carried. */
@@ -337,6 +411,16 @@ public final class RawSocketDevice implements Device {
         b.put(at + 24, p.destination().getAddress());
     }
 
+    /** The interface {@code packet} must leave by under the pinning mode, 0 for "routed by destination". */
+    private int egressInterface(ByteBuffer packet) {
+        return switch (pinning) {
+            case BY_SOURCE -> links.interfaceAddresses().egressInterface(packet);
+            case PINNED_ROUTES -> pinnedRoutes.isPinned(packet)
+                    ? links.interfaceAddresses().egressInterface(packet) : 0;
+            case OFF -> 0;
+        };
+    }
+
     private void flush(FamilySocket socket) throws IOException {
         long refusedBefore = socket.raw.refusedPackets();
         int consumed = socket.drain();
@@ -397,6 +481,7 @@ public final class RawSocketDevice implements Device {
         final RawTcpSocket raw;
         final ByteBuffer arena = ByteBuffer.allocateDirect(TX_ARENA_BYTES);
         final ByteBuffer[] pending = new ByteBuffer[MAX_BATCH];
+        final int[] pendingInterfaces = new int[MAX_BATCH];
         int pendingFrom;
         int pendingTo;
         int arenaUsed;
@@ -406,14 +491,15 @@ public final class RawSocketDevice implements Device {
             this.raw = raw;
         }
 
-        /** Copies {@code packet} into the batch; false if the batch is full. */
-        boolean hold(ByteBuffer packet) {
+        /** Copies {@code packet} into the batch, to leave by {@code egress} (0: routed); false if full. */
+        boolean hold(ByteBuffer packet, int egress) {
             int length = packet.remaining();
             if (pendingTo == MAX_BATCH || arenaUsed + length > TX_ARENA_BYTES) {
                 return false;
             }
             ByteBuffer slot = arena.slice(arenaUsed, length);
             slot.put(0, packet, packet.position(), length);
+            pendingInterfaces[pendingTo] = egress;
             pending[pendingTo++] = slot;
             arenaUsed += (length + 7) & ~7;
             return true;
@@ -424,7 +510,7 @@ public final class RawSocketDevice implements Device {
             if (pendingFrom == pendingTo) {
                 return 0;
             }
-            int consumed = raw.sendPackets(pending, pendingFrom, pendingTo);
+            int consumed = raw.sendPackets(pending, pendingInterfaces, pendingFrom, pendingTo);
             pendingFrom += consumed;
             if (pendingFrom == pendingTo) {
                 Arrays.fill(pending, 0, pendingTo, null);
@@ -441,6 +527,8 @@ public final class RawSocketDevice implements Device {
         private NetworkNamespace namespace;
         private final Set<AddressFamily> families = EnumSet.allOf(AddressFamily.class);
         private int receiveBufferBytes = 4 << 20;
+        private LinkMonitor linkMonitor;
+        private EgressPinning pinning = EgressPinning.PINNED_ROUTES;
 
         private Builder() {
         }
@@ -469,12 +557,34 @@ public final class RawSocketDevice implements Device {
         }
 
         /**
-         * Opens the sockets, each with a drop-all filter until a port is owned.
+         * The link monitor to take address-to-interface indexes from, which must watch the device's namespace and
+         * stays the caller's to close; by default the device opens (and closes) its own.
+         */
+        public Builder linkMonitor(LinkMonitor monitor) {
+            this.linkMonitor = Objects.requireNonNull(monitor);
+            return this;
+        }
+
+        /**
+         * Which packets leave through the interface that owns their source address rather than wherever the
+         * kernel routes their destination; {@link EgressPinning#PINNED_ROUTES} (the pairs given to
+         * {@link RawSocketDevice#pinRoute}) by default. With
+         * {@link EgressPinning#OFF} no link monitor is opened.
+         */
+        public Builder egressPinning(EgressPinning mode) {
+            this.pinning = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /**
+         * Opens the sockets, each with a drop-all filter until a port is owned, and, for egress pinning, a
+         * {@link LinkMonitor} of the namespace unless one was given.
          *
          * @throws InsufficientPrivilegesException without root or {@code CAP_NET_RAW}
          */
         public RawSocketDevice open() throws IOException {
             List<FamilySocket> opened = new ArrayList<>();
+            LinkMonitor ownMonitor = null;
             try {
                 for (AddressFamily family : families) {
                     RawTcpSocket raw = inNamespace(namespace, () -> RawTcpSocket.open(family, BpfProgram.dropAll()));
@@ -482,10 +592,19 @@ public final class RawSocketDevice implements Device {
                     raw.setHeaderIncluded(true);
                     raw.setReceiveBufferSize(receiveBufferBytes);
                 }
+                LinkMonitor links = linkMonitor;
+                if (links == null && pinning != EgressPinning.OFF) {
+                    ownMonitor = LinkMonitor.open(namespace, null);
+                    links = ownMonitor;
+                }
                 RawSocketPoller poller = RawSocketPoller.open(opened.stream().map(s -> s.raw).toList());
-                return new RawSocketDevice(namespace, opened.toArray(FamilySocket[]::new), poller);
+                return new RawSocketDevice(namespace, opened.toArray(FamilySocket[]::new), poller, links,
+                        ownMonitor != null, pinning);
             } catch (IOException | RuntimeException | Error e) {
                 opened.forEach(s -> s.raw.close());
+                if (ownMonitor != null) {
+                    ownMonitor.close();
+                }
                 throw e;
             }
         }

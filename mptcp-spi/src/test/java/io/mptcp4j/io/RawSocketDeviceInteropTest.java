@@ -161,9 +161,18 @@ class RawSocketDeviceInteropTest {
         }
     }
 
+    /** Replaces the device with one that lets the kernel route every packet by destination. */
+    private void routeByDestination() throws Exception {
+        device.close();
+        device = RawSocketDevice.builder().namespace(lab.namespace(Host.CLIENT)).egressPinning(EgressPinning.OFF)
+                .open();
+    }
+
+    /** Without egress pinning (see {@link EgressPinningInteropTest} for pinning). */
     @ParameterizedTest
     @EnumSource(AddressFamily.class)
     void theStacksSourceAddressIsUsedWhicheverPathTheKernelRoutesBy(AddressFamily family) throws Exception {
+        routeByDestination();
         int serverPort = nextServerPort++;
         InetAddress local = client(0, family);
         InetAddress remote = server(1, family); // routed out of path 1, while the source is path 0's address
@@ -276,10 +285,19 @@ class RawSocketDeviceInteropTest {
     void anUnroutablePacketIsCountedAndDroppedNotThrown() throws Exception {
         InetAddress local = client(0, AddressFamily.IPV4);
         InetAddress nowhere = InetAddress.getByName("198.51.100.7"); // no route in the lab
+        // Routed by destination (the default for pairs nobody pinned): refused by the kernel, counted.
         device.send(TestPackets.syn(local, nowhere, 40_000, 80, 1));
         device.flush();
         assertThat(device.sendDrops()).isEqualTo(1);
+        assertThat(device.lastRefusedErrno()).as("ENETUNREACH").isEqualTo(101);
         assertThat(device.sentPackets()).isZero();
+
+        // Pinned to veth0, the kernel assumes the destination is on that link (ARP, which nobody answers).
+        device.pinRoute(local, nowhere);
+        device.send(TestPackets.syn(local, nowhere, 40_000, 80, 1));
+        device.flush();
+        assertThat(device.sentPackets()).isEqualTo(1);
+        assertThat(device.sendDrops()).isEqualTo(1);
     }
 
     /**

@@ -12,6 +12,8 @@ final class Errno {
     static final int EAGAIN = 11;
     static final int EACCES = 13;
     static final int EFAULT = 14;
+    static final int EBUSY = 16;
+    static final int ENODEV = 19;
     static final int EINVAL = 22;
     static final int EPIPE = 32;
     static final int ENOTSOCK = 88;
@@ -19,6 +21,7 @@ final class Errno {
     static final int EPROTONOSUPPORT = 93;
     static final int EOPNOTSUPP = 95;
     static final int EADDRINUSE = 98;
+    static final int ENETUNREACH = 101;
     static final int ENOBUFS = 105;
     static final int ECONNRESET = 104;
     static final int ETIMEDOUT = 110;
@@ -36,7 +39,8 @@ final class Errno {
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
             Map.entry(EBADF, "EBADF"), Map.entry(EAGAIN, "EAGAIN"), Map.entry(EACCES, "EACCES"),
             Map.entry(EINVAL, "EINVAL"), Map.entry(EPIPE, "EPIPE"), Map.entry(ENOPROTOOPT, "ENOPROTOOPT"),
-            Map.entry(EFAULT, "EFAULT"), Map.entry(ENOTSOCK, "ENOTSOCK"),
+            Map.entry(EFAULT, "EFAULT"), Map.entry(ENOTSOCK, "ENOTSOCK"), Map.entry(EBUSY, "EBUSY"),
+            Map.entry(ENODEV, "ENODEV"), Map.entry(ENETUNREACH, "ENETUNREACH"),
             Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
             Map.entry(EADDRINUSE, "EADDRINUSE"), Map.entry(ENOBUFS, "ENOBUFS"),
             Map.entry(ECONNRESET, "ECONNRESET"), Map.entry(ETIMEDOUT, "ETIMEDOUT"),

@@ -9,6 +9,7 @@ final class LinuxConstants {
     // socket(2) domains, types and protocols
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    static final int AF_NETLINK = 16;
     static final int SOCK_STREAM = 1;
     static final int SOCK_RAW = 3;
     static final int SOCK_NONBLOCK = 0x800;
@@ -17,6 +18,7 @@ final class LinuxConstants {
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_IPV6 = 41;
     static final int IPPROTO_MPTCP = 262;
+    static final int NETLINK_ROUTE = 0;
 
     // socket option levels and names
     static final int SOL_SOCKET = 1;
@@ -39,6 +41,11 @@ final class LinuxConstants {
     static final int TCP_NODELAY = 1;
     static final int SOL_MPTCP = 284;
     static final int MPTCP_INFO = 1;
+
+    // rtnetlink multicast groups (rtnetlink(7), the legacy RTMGRP_* bit masks for sockaddr_nl.nl_groups)
+    static final int RTMGRP_LINK = 0x1;
+    static final int RTMGRP_IPV4_IFADDR = 0x10;
+    static final int RTMGRP_IPV6_IFADDR = 0x100;
 
     // send/recv flags
     static final int MSG_TRUNC = 0x20;

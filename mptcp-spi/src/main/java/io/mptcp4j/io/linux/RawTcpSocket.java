@@ -47,6 +47,7 @@ public final class RawTcpSocket implements Closeable {
     private SendSlots sendSlots;
     private volatile boolean headerIncluded;
     private final AtomicLong refusedPackets = new AtomicLong();
+    private volatile int lastRefusal;
 
     private RawTcpSocket(AddressFamily family, int fd) {
         this.family = family;
@@ -198,11 +199,39 @@ public final class RawTcpSocket implements Closeable {
      * @throws NativeCallException      if the socket itself failed
      */
     public int sendPackets(ByteBuffer[] packets, int from, int to) throws IOException {
+        return sendPackets(packets, null, from, to);
+    }
+
+    /**
+     * Like {@link #sendPackets(ByteBuffer[], int, int)}, with the outgoing interface of each packet fixed by
+     * index: packet {@code i} leaves through interface {@code interfaceIndexes[i]} when that is positive (an
+     * {@code IP_PKTINFO} or {@code IPV6_PKTINFO} control message on its {@code mmsghdr}), else (0, or a null
+     * array) wherever the kernel routes its destination.
+     *
+     * <p>What the kernel does with the interface (Linux 6.x, measured in {@code EgressPinningInteropTest}):
+     * <ul>
+     *   <li>IPv4 ({@code raw_sendmsg}): the route lookup only accepts routes through that interface; if there is
+     *       none, the destination is assumed to be on that link and resolved with ARP there. An interface that
+     *       is down refuses the packet ({@code ENETUNREACH}, counted in {@link #refusedPackets()}).</li>
+     *   <li>IPv6 ({@code rawv6_sendmsg}): the route lookup only accepts routes through that interface (also one
+     *       of higher metric than the destination's best route). If there is none the packet is refused
+     *       ({@code ENETUNREACH}): IPv6 makes no on-link assumption, so a destination must be routed through the
+     *       interface (or be on its prefix).</li>
+     * </ul>
+     * Both match what a socket bound to the interface ({@code SO_BINDTODEVICE}) gets, which is how the kernel's
+     * own MPTCP pins subflows of {@code ip mptcp endpoint ... dev X}.
+     *
+     * @throws IllegalArgumentException if {@code interfaceIndexes} is shorter than {@code to}
+     */
+    public int sendPackets(ByteBuffer[] packets, int[] interfaceIndexes, int from, int to) throws IOException {
         if (!headerIncluded) {
             throw new IllegalStateException("sendPackets needs setHeaderIncluded(true)");
         }
         if (from < 0 || to > packets.length || from > to) {
             throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + packets.length);
+        }
+        if (interfaceIndexes != null && interfaceIndexes.length < to) {
+            throw new IllegalArgumentException(interfaceIndexes.length + " interface indexes for " + to + " packets");
         }
         for (int i = from; i < to; i++) {
             checkWholePacket(packets[i]);
@@ -217,7 +246,9 @@ public final class RawTcpSocket implements Closeable {
             while (from + consumed < to) {
                 int count = Math.min(to - from - consumed, MAX_BATCH);
                 for (int i = 0; i < count; i++) {
-                    sendSlots.prepare(i, packets[from + consumed + i], family);
+                    int packet = from + consumed + i;
+                    sendSlots.prepare(i, packets[packet], family,
+                            interfaceIndexes == null ? 0 : interfaceIndexes[packet]);
                 }
                 int sent = LibC.INSTANCE.sendmmsg(f, sendSlots.vector(0), count, LinuxConstants.MSG_DONTWAIT);
                 if (sent > 0) {
@@ -236,6 +267,7 @@ public final class RawTcpSocket implements Closeable {
                 }
                 // The first packet of the batch was refused (sendmmsg reports an error only for the first).
                 refusedPackets.incrementAndGet();
+                lastRefusal = errno;
                 consumed++;
             }
             return consumed;
@@ -248,6 +280,11 @@ public final class RawTcpSocket implements Closeable {
     /** Packets {@link #sendPackets} gave up on because the kernel refused them for good. */
     public long refusedPackets() {
         return refusedPackets.get();
+    }
+
+    /** The errno of the last packet the kernel refused (e.g. {@code ENETUNREACH} = 101), 0 if none was. */
+    public int lastRefusedErrno() {
+        return lastRefusal;
     }
 
     /**
