@@ -73,6 +73,8 @@ public final class RawSocketDevice implements Device {
     /** The most ports one family's socket filter can hold. */
     public static final int MAX_PORTS_PER_FAMILY = 250;
 
+
+
     private static final int IPV6_HEADER_LENGTH = 40;
     private static final int TX_ARENA_BYTES = 256 * 1024;
 
@@ -527,6 +529,7 @@ public final class RawSocketDevice implements Device {
         private NetworkNamespace namespace;
         private final Set<AddressFamily> families = EnumSet.allOf(AddressFamily.class);
         private int receiveBufferBytes = 4 << 20;
+        private int sendBufferBytes = 16 << 20;
         private LinkMonitor linkMonitor;
         private EgressPinning pinning = EgressPinning.PINNED_ROUTES;
 
@@ -544,6 +547,19 @@ public final class RawSocketDevice implements Device {
             families.clear();
             families.add(first);
             families.addAll(List.of(more));
+            return this;
+        }
+
+        /**
+         * The kernel send buffer of each socket (beyond {@code wmem_max} when privileged); 16 MiB by default. Packets
+         * waiting in an interface's queue count against it until they leave, and one socket carries every path, so
+         * it must hold every path's queue: with less, a full queue on one path stalls the others.
+         */
+        public Builder sendBufferBytes(int bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("send buffer of " + bytes + " bytes is below 4096");
+            }
+            this.sendBufferBytes = bytes;
             return this;
         }
 
@@ -591,6 +607,7 @@ public final class RawSocketDevice implements Device {
                     opened.add(new FamilySocket(family, raw));
                     raw.setHeaderIncluded(true);
                     raw.setReceiveBufferSize(receiveBufferBytes);
+                    raw.setSendBufferSize(sendBufferBytes);
                 }
                 LinkMonitor links = linkMonitor;
                 if (links == null && pinning != EgressPinning.OFF) {

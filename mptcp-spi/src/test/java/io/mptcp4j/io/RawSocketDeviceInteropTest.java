@@ -307,6 +307,9 @@ class RawSocketDeviceInteropTest {
     @Test
     void aFullSendBufferHoldsTheBatchAndTheWaitEndsWhenItDrains() throws Exception {
         lab.setShaping(1, Direction.CLIENT_TO_SERVER, Shaping.megabits(2).withLatency(Duration.ofSeconds(30)));
+        device.close();
+        // A small send buffer, so that the queue of the shaped path fills it before its qdisc drops anything.
+        device = RawSocketDevice.builder().namespace(lab.namespace(Host.CLIENT)).sendBufferBytes(256 * 1024).open();
         try {
             InetAddress local = client(1, AddressFamily.IPV4);
             InetAddress remote = server(1, AddressFamily.IPV4);

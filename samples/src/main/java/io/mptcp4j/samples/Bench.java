@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * {@code mptcp bench WHAT [OPTIONS]}: measurements on this machine. {@code tcp} compares mptcp4j's userspace TCP
- * with the kernel's on a namespace lab path (needs root); {@code heap} measures the heap an idle established
- * connection costs.
+ * with the kernel's on a namespace lab path, {@code multipath} compares aggregation on several paths and
+ * {@code failover} the gap when a path fails with the kernel's MPTCP (all need root); {@code heap} measures the
+ * heap an idle established connection costs.
  */
 final class Bench implements Mptcp.Command {
 
@@ -16,7 +17,8 @@ final class Bench implements Mptcp.Command {
 
     @Override
     public String summary() {
-        return "benchmarks: 'bench tcp' (goodput vs the kernel, needs root), 'bench heap' (bytes per connection)";
+        return "benchmarks: 'bench tcp', 'bench multipath', 'bench failover' (vs the kernel, need root), "
+                + "'bench heap' (bytes per connection)";
     }
 
     @Override
@@ -25,13 +27,20 @@ final class Bench implements Mptcp.Command {
             throw new Mptcp.UsageException("which benchmark? usage:\n"
                     + "  mptcp bench tcp [--rate 50mbit,none] [--seconds N] [--direction upload|download|both]"
                     + " [--family ipv4|ipv6] [--repeat N] [--warmup SECONDS] [--offloads off|on] [--json FILE]\n"
+                    + "  mptcp bench multipath [--paths 2,3] [--rate 50mbit] [--seconds N] [--direction upload|download|both]"
+                    + " [--warmup SECONDS] [--json FILE]\n"
+                    + "  mptcp bench failover [--rate 50mbit] [--seconds N] [--fail-at SECONDS] [--repeat N]"
+                    + " [--direction upload|download|both] [--warmup SECONDS] [--json FILE]\n"
                     + "  mptcp bench heap [--connections N] [--json FILE]");
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "tcp" -> new TcpThroughputBench().run(rest);
+            case "multipath" -> new MultipathBench().aggregation(rest);
+            case "failover" -> new MultipathBench().failover(rest);
             case "heap" -> new ConnectionHeapBench().run(rest);
-            default -> throw new Mptcp.UsageException("unknown benchmark '" + args.get(0) + "'; try tcp or heap");
+            default -> throw new Mptcp.UsageException("unknown benchmark '" + args.get(0)
+                    + "'; try tcp, multipath, failover or heap");
         };
     }
 }

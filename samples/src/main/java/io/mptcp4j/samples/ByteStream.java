@@ -1,6 +1,6 @@
 package io.mptcp4j.samples;
 
-import io.mptcp4j.driver.TcpSocket;
+import io.mptcp4j.driver.BlockingSocket;
 import io.mptcp4j.io.linux.KernelMptcpSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,8 +46,8 @@ interface ByteStream extends AutoCloseable {
         };
     }
 
-    /** An mptcp4j socket. */
-    static ByteStream of(TcpSocket socket) {
+    /** An mptcp4j socket, TCP or MPTCP. */
+    static ByteStream of(BlockingSocket socket) {
         return new ByteStream() {
             @Override
             public void write(ByteBuffer src) throws IOException {

@@ -13,10 +13,8 @@ import io.mptcp4j.lab.NamespaceLab;
 import io.mptcp4j.lab.Shaping;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +39,7 @@ final class TcpThroughputBench {
 
     private static final Set<String> OPTIONS =
             Set.of("rate", "seconds", "direction", "family", "repeat", "warmup", "offloads", "json");
-    private static final int CHUNK = 256 * 1024;
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = LabTransfer.WAIT;
 
     private final PrintStream out = System.out;
     private int nextPort = 5201;
@@ -103,7 +100,7 @@ final class TcpThroughputBench {
                         lab.clearShaping(0, d);
                     }
                 }
-                out.println(rate > 0 ? "path: " + formatRate(rate) + " tbf both ways" : "path: unshaped veth");
+                out.println(rate > 0 ? "path: " + LabTransfer.formatRate(rate) + " tbf both ways" : "path: unshaped veth");
                 for (String d : directions) {
                     List<Run> kernelRuns = new ArrayList<>();
                     List<Run> ourRuns = new ArrayList<>();
@@ -162,13 +159,13 @@ final class TcpThroughputBench {
             KernelMptcpSocket serverSide = accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             try (ByteStream c = client; ByteStream s = ByteStream.of(serverSide)) {
                 boolean upload = direction.equals("upload");
-                long cpuBefore = processCpuNanos();
+                long cpuBefore = LabTransfer.processCpuNanos();
                 long packetsBefore = tcp == null ? 0 : packets(tcp);
                 long iterationsBefore = tcp == null ? 0 : tcp.eventLoop().iterations();
                 long timeoutsBefore = tcp == null ? 0 : tcp.statistics().get(TcpStatistics.Counter.TIMEOUTS);
                 long recoveriesBefore = tcp == null ? 0 : tcp.statistics().get(TcpStatistics.Counter.SACK_RECOVERIES);
-                long[] result = transfer(upload ? c : s, upload ? s : c, seconds);
-                double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+                LabTransfer.Result result = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, 0, 0, null);
+                double cpu = (LabTransfer.processCpuNanos() - cpuBefore) / 1e9;
                 String details = "";
                 if (ourSocket != null) {
                     TcpSocketInfo info = ourSocket.info();
@@ -181,41 +178,9 @@ final class TcpThroughputBench {
                             info.smoothedRttNanos() / 1e6, info.congestionWindow() >> 10,
                             packets / (double) Math.max(1, iterations));
                 }
-                return new Run(stack, direction, result[0], result[1] / 1e9, cpu, details);
+                return new Run(stack, direction, result.bytes(), result.nanos() / 1e9, cpu, details);
             }
         }
-    }
-
-    /**
-     * The sender writes for {@code seconds} and half-closes; the receiver reads to the end. Returns the bytes
-     * received and the nanoseconds from the first write to the end of stream.
-     */
-    private static long[] transfer(ByteStream sender, ByteStream receiver, int seconds) throws Exception {
-        CompletableFuture<long[]> reading = CompletableFuture.supplyAsync(() -> {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
-            long total = 0;
-            try {
-                int n;
-                while ((n = receiver.read(buffer.clear(), WAIT)) >= 0) {
-                    total += n;
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return new long[] {total, System.nanoTime()};
-        });
-        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
-        for (int i = 0; i < CHUNK; i++) {
-            chunk.put(i, (byte) (i * 31 + (i >>> 8)));
-        }
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
-            sender.write(chunk.clear());
-        }
-        sender.shutdownOutput();
-        long[] received = reading.get(WAIT.toSeconds() + seconds, TimeUnit.SECONDS);
-        return new long[] {received[0], received[1] - start};
     }
 
     /** The run with the median goodput (the lower middle one of an even count). */
@@ -232,16 +197,6 @@ final class TcpThroughputBench {
 
     private static long packets(UserspaceTcp tcp) {
         return tcp.eventLoop().packetsReceived() + tcp.eventLoop().packetsSent();
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static String formatRate(long rate) {
-        return rate % 1_000_000_000 == 0 ? rate / 1_000_000_000 + " Gbit/s"
-                : rate % 1_000_000 == 0 ? rate / 1_000_000 + " Mbit/s" : rate + " bit/s";
     }
 
     private static String toJson(int seconds, int repeat, AddressFamily family, boolean offloads,

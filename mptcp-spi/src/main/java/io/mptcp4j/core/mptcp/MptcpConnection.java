@@ -474,8 +474,9 @@ public final class MptcpConnection {
             // The peer acknowledges a mapping only once all of it arrived (with checksums, once verified).
             Subflow carrier = carrierOf(una);
             SendMapping m = carrier == null ? null : mappingOn(carrier, una);
+            // Data on a stale subflow is not "in flight": its path looks dead.
             boolean inFlightOnSubflow = m != null && carrier.tcp().bytesAcked() < m.end()
-                    && !carrier.tcp().isClosed();
+                    && !carrier.tcp().isClosed() && !carrier.isStale() && !carrier.isLinkDown();
             if (!inFlightOnSubflow) {
                 reinject(una, (int) Math.min(MAX_REINJECTION, dataSndNxt - una));
                 retransmitBackoff++;

@@ -336,7 +336,11 @@ final class Subflow implements TcpExtension, SubflowView {
         consumed += n;
     }
 
-    /** Bytes of connection-level data this subflow can take now: what its congestion window will soon send. */
+    /**
+     * Bytes of connection-level data this subflow can take now: up to a congestion window (and four segments)
+     * waiting unsent behind what it has in flight, so that it always has the next window ready when
+     * acknowledgments come. The peer's window is the connection's, checked when data is handed out.
+     */
     int room() {
         if (!isActive()) {
             return 0;
@@ -924,6 +928,14 @@ final class Subflow implements TcpExtension, SubflowView {
     @Override
     public long advertisedWindow(TcpConnection connection, long subflowWindow) {
         return this.connection.advertisedWindow(subflowWindow);
+    }
+
+    @Override
+    public long usableSendWindow(TcpConnection connection, long own) {
+        // Section 3.3.4: the connection hands a subflow only data within the peer's data-level window, whose right
+        // edge never moves left; the subflow's own view of that window (relative to its SND.UNA) must not hold
+        // back the bytes that fill the peer's holes.
+        return this.connection.mode() == MptcpConnection.Mode.MPTCP ? Math.max(own, Integer.MAX_VALUE) : own;
     }
 
     @Override

@@ -32,19 +32,22 @@ public interface PacketScheduler {
 
     /**
      * Chooses where data is sent again at the connection level (a reinjection, RFC 8684 section 3.3.6): data of
-     * a subflow that failed, closed or stalled. By default the active subflow with room and the lowest RTT that
-     * is not {@code original} and not stale, else any with room, else null (wait).
+     * a subflow that failed, closed or stalled. By default the best-ranked subflow — a fresh regular one, then a
+     * backup, then a stale one, {@code original} last — and among equals the lowest RTT; if the best-ranked
+     * subflows have no room now, null (wait for them) rather than a worse one: data sent again on the path that
+     * lost it would be lost again.
      *
      * @param original the subflow that carried the data before, or null if it is gone
      */
     default SubflowView selectForReinjection(SchedulingContext context, SubflowView original) {
+        int bestRank = Integer.MAX_VALUE;
+        for (SubflowView s : context.subflows()) {
+            bestRank = Math.min(bestRank, rank(s, original));
+        }
         SubflowView best = null;
         for (SubflowView s : context.subflows()) {
-            if (s.sendableBytes() <= 0) {
-                continue;
-            }
-            if (best == null || rank(s, original) < rank(best, original)
-                    || rank(s, original) == rank(best, original) && s.smoothedRttNanos() < best.smoothedRttNanos()) {
+            if (rank(s, original) == bestRank && s.sendableBytes() > 0
+                    && (best == null || s.smoothedRttNanos() < best.smoothedRttNanos())) {
                 best = s;
             }
         }

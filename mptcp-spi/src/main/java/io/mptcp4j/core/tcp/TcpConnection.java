@@ -1862,9 +1862,10 @@ public final class TcpConnection {
         return retransmitQueue.outstandingBytes();
     }
 
-    /** Send window room beyond SND.NXT. */
+    /** Send window room beyond SND.NXT (an extension may widen it: MPTCP's window is the connection's). */
     private long usableWindow() {
-        return sndUna + sndWnd - sndNxt;
+        long own = sndUna + sndWnd - sndNxt;
+        return extension == null ? own : extension.usableSendWindow(this, own);
     }
 
     private long dataEnd() {

@@ -102,6 +102,17 @@ public interface TcpExtension {
     default void onRetransmissionTimeout(TcpConnection connection, int consecutive) {
     }
 
+    /**
+     * The send window room beyond SND.NXT to use, given the connection's own ({@code own}: SND.UNA + SND.WND -
+     * SND.NXT, RFC 9293 section 3.8.6). MPTCP widens it: the window its peer announces is relative to the data-level
+     * acknowledgment and shared by all subflows (RFC 8684 section 3.3.4), so a subflow may send whatever the
+     * connection handed it, which lay within that window when it did (as Linux's {@code mptcp_check_allowed_size}
+     * raises the subflow's window). By default {@code own}.
+     */
+    default long usableSendWindow(TcpConnection connection, long own) {
+        return own;
+    }
+
     /** The connection moved from {@code from} to {@code to}. */
     default void onStateChanged(TcpConnection connection, TcpState from, TcpState to) {
     }

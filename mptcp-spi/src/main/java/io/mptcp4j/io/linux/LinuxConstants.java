@@ -30,6 +30,7 @@ final class LinuxConstants {
     static final int SO_BINDTODEVICE = 25;
     static final int SO_ATTACH_FILTER = 26;
     static final int SO_DETACH_FILTER = 27;
+    static final int SO_SNDBUFFORCE = 32;
     static final int SO_RCVBUFFORCE = 33;
     static final int SO_PROTOCOL = 38;
     static final int IP_HDRINCL = 3;

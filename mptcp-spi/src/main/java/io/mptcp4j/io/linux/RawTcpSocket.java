@@ -159,6 +159,20 @@ public final class RawTcpSocket implements Closeable {
     }
 
     /**
+     * Sets the kernel send buffer. Packets waiting in an interface's queue (a shaping qdisc) count against it until
+     * they leave, so one socket that sends on several paths needs room for every path's queue: otherwise a full
+     * queue on one path blocks the others.
+     */
+    public void setSendBufferSize(int bytes) throws IOException {
+        int f = fd.acquire();
+        try {
+            Sockets.setSendBuffer(f, bytes);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
      * With {@code on}, sent buffers are whole IP packets whose header the kernel keeps as given ({@code IP_HDRINCL}
      * on IPv4, which still fills in the total length, the header checksum and a zero identification;
      * {@code IPV6_HDRINCL} on IPv6, Linux 4.5 and later, which changes nothing). The caller then chooses the

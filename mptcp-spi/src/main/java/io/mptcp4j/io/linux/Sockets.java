@@ -120,6 +120,14 @@ final class Sockets {
         }
     }
 
+    static void setSendBuffer(int fd, int bytes) throws NativeCallException {
+        try {
+            setInt(fd, LinuxConstants.SOL_SOCKET, LinuxConstants.SO_SNDBUFFORCE, bytes, "SO_SNDBUFFORCE");
+        } catch (InsufficientPrivilegesException e) {
+            setInt(fd, LinuxConstants.SOL_SOCKET, LinuxConstants.SO_SNDBUF, bytes, "SO_SNDBUF");
+        }
+    }
+
     /** {@code host:port} with IPv6 in brackets, for messages. */
     static String format(InetSocketAddress address) {
         String host = address.getAddress() == null ? address.getHostString()
