@@ -2,17 +2,26 @@ package io.mptcp4j.samples;
 
 import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpState;
+import io.mptcp4j.core.mptcp.MptcpStatistics;
+import io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
+import io.mptcp4j.core.pm.AnnouncePathManager;
+import io.mptcp4j.core.pm.FullMeshPathManager;
+import io.mptcp4j.core.pm.NDiffPortsPathManager;
+import io.mptcp4j.core.pm.PathManagers;
+import io.mptcp4j.core.pm.RemoteAddress;
 import io.mptcp4j.driver.MptcpServerSocket;
 import io.mptcp4j.driver.MptcpSocket;
 import io.mptcp4j.driver.MptcpSocketInfo;
 import io.mptcp4j.driver.UserspaceMptcp;
 import io.mptcp4j.io.linux.InsufficientPrivilegesException;
+import io.mptcp4j.io.linux.LinkMonitor;
 import io.mptcp4j.io.linux.NetworkNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -20,6 +29,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,18 +38,29 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code mptcp cat}: netcat over mptcp4j's userspace MPTCP. One connection, accepted ({@code --listen}) or opened
  * ({@code --connect}); standard input goes to it (a DATA_FIN at its end), what arrives goes to standard output.
  *
+ * <p>Several paths: every {@code --bind} address is a local address of the stack (on the connecting side the first
+ * of the remote's family is the initial subflow's source); the path manager ({@code --path-manager}, RFC 8684
+ * section 3.4) opens more subflows from the connecting side ({@code fullmesh}, {@code ndiffports}) or announces the
+ * listening side's other addresses ({@code announce}, {@code --announce}); {@code --backup} addresses carry data
+ * only when no other subflow works (section 3.3.8).
+ *
  * <p>Exit status 0 only when both streams ended and the connection closed cleanly (our DATA_FIN acknowledged, the
  * peer's received, no reset); 1 with a message otherwise (refused, reset, timeout, no privileges); 2 for bad
- * arguments. {@code --stats} prints one JSON line on standard error at the end.
+ * arguments. {@code --stats} prints one JSON line on standard error at the end: every subflow the connection had
+ * and the stack's join and address counters.
  */
 final class Cat implements Mptcp.Command {
 
     static final String USAGE = "usage: mptcp cat (--listen ADDR:PORT | --connect HOST:PORT) [--bind ADDR[,ADDR...]]"
-            + " [--timeout SECONDS] [--checksum] [--stats]";
-    /** Options with a value; later ones (--path-manager, --max-subflows, --scheduler, --cc) go here. */
-    static final Set<String> OPTIONS = Set.of("listen", "connect", "bind", "timeout");
+            + " [--path-manager " + String.join("|", PathManagers.NAMES) + "] [--max-subflows N]"
+            + " [--announce ADDR[,ADDR...]] [--backup ADDR[,ADDR...]] [--timeout SECONDS] [--checksum] [--stats]";
+    /** Options with a value; later ones (--scheduler, --cc) go here. */
+    static final Set<String> OPTIONS = Set.of("listen", "connect", "bind", "timeout", "path-manager",
+            "max-subflows", "announce", "backup");
     /** Options without a value. */
     static final Set<String> FLAGS = Set.of("checksum", "stats");
+    /** {@code IFF_UP} of {@code <net/if.h>}. */
+    private static final int IFF_UP = 0x1;
     /** How long the closing handshake may take once both streams ended. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -59,9 +80,13 @@ final class Cat implements Mptcp.Command {
         return transfer(settings, null, System.in, System.out, System.err);
     }
 
-    /** What the command line asked for. {@code timeout} null: none. */
+    /**
+     * What the command line asked for. {@code timeout} null: none. {@code pathManager} is the name in effect (see
+     * {@link PathManagers}); {@code maxSubflows} counts the initial subflow and is also ndiffports' N.
+     */
     record Settings(InetSocketAddress listen, InetSocketAddress connect, List<InetAddress> bind, boolean checksum,
-                    boolean stats, Duration timeout) {
+                    boolean stats, Duration timeout, String pathManager, int maxSubflows,
+                    List<InetAddress> announce, List<InetAddress> backup) {
 
         static Settings parse(List<String> args) throws Mptcp.UsageException {
             Options o = Options.parse("cat", args, OPTIONS, FLAGS);
@@ -72,21 +97,113 @@ final class Cat implements Mptcp.Command {
             InetSocketAddress listen = o.flag("listen") ? endpoint("listen", o.text("listen", null), true) : null;
             InetSocketAddress connect = o.flag("connect") ? endpoint("connect", o.text("connect", null), false)
                     : null;
-            List<InetAddress> bind = new ArrayList<>();
-            if (o.flag("bind")) {
-                for (String a : o.text("bind", "").split(",", -1)) {
-                    InetAddress address = literal("bind", a.strip());
-                    if (address.isAnyLocalAddress()) {
-                        throw new Mptcp.UsageException("--bind needs concrete addresses, got '" + a + "'");
-                    }
-                    if (!bind.contains(address)) {
-                        bind.add(address);
-                    }
-                }
+            List<InetAddress> bind = addresses(o, "bind");
+            InetAddress source = connect == null ? null : source(bind, connect.getAddress());
+            if (connect != null && !bind.isEmpty() && source == null) {
+                throw new Mptcp.UsageException("--bind has no address of the family of --connect's address "
+                        + connect.getAddress().getHostAddress() + ": the initial subflow starts from one");
             }
             Duration timeout = o.flag("timeout")
                     ? Duration.ofSeconds(o.integer("timeout", 0, 1, 86_400)) : null;
-            return new Settings(listen, connect, List.copyOf(bind), o.flag("checksum"), o.flag("stats"), timeout);
+            int maxSubflows = o.integer("max-subflows", MptcpConfig.defaults().maxSubflows(), 1,
+                    MptcpConfig.MAX_SUBFLOWS);
+            List<InetAddress> announce = addresses(o, "announce");
+            List<InetAddress> backup = addresses(o, "backup");
+            String pathManager = pathManager(o, listen, announce);
+            for (InetAddress a : announce) {
+                if (!bind.isEmpty() && !bind.contains(a)) {
+                    throw new Mptcp.UsageException("--announce " + a.getHostAddress()
+                            + " is not one of the --bind addresses");
+                }
+            }
+            if (!backup.isEmpty() && bind.isEmpty()) {
+                throw new Mptcp.UsageException("--backup needs --bind: backup addresses are local addresses of the "
+                        + "stack");
+            }
+            for (InetAddress a : backup) {
+                if (!bind.contains(a)) {
+                    throw new Mptcp.UsageException("--backup " + a.getHostAddress()
+                            + " is not one of the --bind addresses");
+                }
+                if (a.equals(source)) {
+                    // RFC 8684 section 3.3.8: backup is signalled by MP_JOIN's B flag; MP_CAPABLE has none.
+                    throw new Mptcp.UsageException("--backup " + a.getHostAddress() + " is where the initial "
+                            + "subflow starts (the first --bind address of its family); only joined subflows can be "
+                            + "backups");
+                }
+            }
+            return new Settings(listen, connect, bind, o.flag("checksum"), o.flag("stats"), timeout, pathManager,
+                    maxSubflows, announce, backup);
+        }
+
+        /**
+         * The path manager in effect: --path-manager if given, else {@code announce} with --announce, else
+         * {@code fullmesh}. Names that would do nothing in their role are refused: subflows are opened by the
+         * connecting side and addresses announced by the listening side (RFC 8684 section 3.4).
+         */
+        private static String pathManager(Options o, InetSocketAddress listen, List<InetAddress> announce)
+                throws Mptcp.UsageException {
+            String given = o.text("path-manager", null);
+            if (given != null) {
+                try {
+                    PathManagers.byName(given, 1, List.of());
+                } catch (IllegalArgumentException e) {
+                    throw new Mptcp.UsageException("--path-manager: " + e.getMessage());
+                }
+            }
+            if (!announce.isEmpty()) {
+                if (listen == null) {
+                    throw new Mptcp.UsageException("--announce is for the listening side (--listen): it sends "
+                            + "ADD_ADDR for this host's other addresses");
+                }
+                if (given != null && !given.equals(AnnouncePathManager.NAME)) {
+                    throw new Mptcp.UsageException("--announce goes with --path-manager " + AnnouncePathManager.NAME
+                            + " (or none given), not " + given);
+                }
+            }
+            String name = given != null ? given : announce.isEmpty() ? FullMeshPathManager.NAME
+                    : AnnouncePathManager.NAME;
+            if (name.equals(AnnouncePathManager.NAME) && listen != null
+                    && !listen.getAddress().isAnyLocalAddress()) {
+                throw new Mptcp.UsageException("--path-manager " + AnnouncePathManager.NAME + " needs --listen on "
+                        + "every address (:PORT): joins to the announced addresses must reach the listener");
+            }
+            if (given != null && listen == null && name.equals(AnnouncePathManager.NAME)) {
+                throw new Mptcp.UsageException("--path-manager " + name + " is for the listening side; the "
+                        + "connecting side opens subflows with " + FullMeshPathManager.NAME + " or "
+                        + NDiffPortsPathManager.NAME);
+            }
+            if (given != null && listen != null && (name.equals(FullMeshPathManager.NAME)
+                    || name.equals(NDiffPortsPathManager.NAME))) {
+                throw new Mptcp.UsageException("--path-manager " + name + " opens subflows from the connecting "
+                        + "side only; the listening side takes " + AnnouncePathManager.NAME + " or none");
+            }
+            return name;
+        }
+
+        /** The first of {@code bind} of {@code remote}'s family: the initial subflow's source; null if none. */
+        static InetAddress source(List<InetAddress> bind, InetAddress remote) {
+            for (InetAddress a : bind) {
+                if (a instanceof Inet4Address == remote instanceof Inet4Address) {
+                    return a;
+                }
+            }
+            return null;
+        }
+
+        /** A comma-separated list of concrete IP address literals, without repeats, in order. */
+        private static List<InetAddress> addresses(Options o, String option) throws Mptcp.UsageException {
+            Set<InetAddress> list = new LinkedHashSet<>();
+            if (o.flag(option)) {
+                for (String a : o.text(option, "").split(",", -1)) {
+                    InetAddress address = literal(option, a.strip());
+                    if (address.isAnyLocalAddress()) {
+                        throw new Mptcp.UsageException("--" + option + " needs concrete addresses, got '" + a + "'");
+                    }
+                    list.add(address);
+                }
+            }
+            return List.copyOf(list);
         }
 
         /** {@code ADDR:PORT} or {@code [IPV6]:PORT}; for --listen, {@code :PORT} means every address. */
@@ -168,12 +285,24 @@ final class Cat implements Mptcp.Command {
 
     private static int transferOrThrow(Settings s, NetworkNamespace namespace, InputStream in, OutputStream out,
                                        PrintStream err) throws IOException {
-        UserspaceMptcp.Builder builder = UserspaceMptcp.builder()
-                .config(MptcpConfig.builder().checksums(s.checksum()).build());
+        List<InetAddress> locals = localAddresses(s, namespace);
+        for (InetAddress a : s.announce()) {
+            if (!locals.contains(a)) {
+                throw new IOException("--announce " + a.getHostAddress() + " is not an address of this host");
+            }
+        }
+        SubflowLog log = new SubflowLog();
+        MptcpConfig config = MptcpConfig.builder()
+                .checksums(s.checksum())
+                .maxSubflows(s.maxSubflows())
+                .backupAddresses(Set.copyOf(s.backup()))
+                .pathManager(log.recording(PathManagers.byName(s.pathManager(), s.maxSubflows(), s.announce())))
+                .build();
+        UserspaceMptcp.Builder builder = UserspaceMptcp.builder().config(config);
         if (namespace != null) {
             builder.namespace(namespace);
         }
-        for (InetAddress a : localAddresses(s)) {
+        for (InetAddress a : locals) {
             builder.address(a);
         }
         try (UserspaceMptcp mptcp = builder.open()) {
@@ -184,18 +313,24 @@ final class Cat implements Mptcp.Command {
                     socket = server.accept(s.timeout());
                 }
             } else {
-                socket = mptcp.connect(s.connect(), s.timeout());
+                // the initial subflow starts from the first --bind address of the remote's family (or the routed
+                // source); the others are joined from
+                socket = mptcp.connect(Settings.source(locals, s.connect().getAddress()), s.connect(), s.timeout());
             }
             try {
-                return exchange(socket, in, out, err, s.stats());
+                return exchange(socket, in, out, err, s.stats() ? new Stats(s.pathManager(), log, mptcp) : null);
             } finally {
                 socket.abort(); // a no-op after a clean close; otherwise the peer learns at once
             }
         }
     }
 
+    /** What {@code --stats} reports from: the path manager in effect, the subflow record, the stack's counters. */
+    private record Stats(String pathManager, SubflowLog log, UserspaceMptcp mptcp) {
+    }
+
     private static int exchange(MptcpSocket socket, InputStream in, OutputStream out, PrintStream err,
-                                boolean stats) throws IOException {
+                                Stats stats) throws IOException {
         AtomicReference<IOException> sendFailure = new AtomicReference<>();
         Thread sender = new Thread(() -> {
             byte[] chunk = new byte[64 * 1024];
@@ -232,8 +367,11 @@ final class Cat implements Mptcp.Command {
         MptcpSocketInfo before = socket.info();
         socket.close();
         MptcpSocketInfo after = awaitClosed(socket);
-        if (stats) {
-            err.println(json(before, received));
+        if (stats != null) {
+            err.println(json(before, received, stats.pathManager(),
+                    stats.log().rows(socket.localAddress(), socket.remoteAddress(), before),
+                    stats.log().announced(socket.localAddress(), socket.remoteAddress()),
+                    stats.mptcp().statistics()));
         }
         if (after.error() != null) {
             err.println("mptcp cat: " + after.error().getMessage());
@@ -262,25 +400,62 @@ final class Cat implements Mptcp.Command {
         return info;
     }
 
-    /** The --stats line. */
-    static String json(MptcpSocketInfo info, long received) {
+    /** The join and address counters {@code --stats} reports (RFC 8684 sections 3.2, 3.3.8, 3.4). */
+    static final List<Counter> COUNTERS = List.of(Counter.MP_JOIN_SYN_TX, Counter.MP_JOIN_SYN_RX,
+            Counter.MP_JOIN_SYNACK_RX, Counter.MP_JOIN_ACK_RX, Counter.MP_JOIN_REJECTED, Counter.MP_JOIN_NO_TOKEN,
+            Counter.MP_JOIN_SYNACK_HMAC_FAILURE, Counter.MP_JOIN_ACK_HMAC_FAILURE, Counter.ADD_ADDR_RX,
+            Counter.ADD_ADDR_TX, Counter.ECHO_ADD_RX, Counter.ECHO_ADD_TX, Counter.ADD_ADDR_DROP, Counter.RM_ADDR_RX,
+            Counter.RM_ADDR_TX, Counter.RM_SUBFLOW, Counter.MP_PRIO_TX, Counter.MP_PRIO_RX, Counter.SUBFLOW_STALE,
+            Counter.SUBFLOW_RECOVER, Counter.SUBFLOW_LINK_DOWN, Counter.RETRANSMISSIONS);
+
+    /**
+     * The --stats line: the connection, every subflow it had ({@code rows}, see {@link SubflowLog.Row}), the
+     * addresses the peer announced and the stack's {@link #COUNTERS} by their {@code nstat} names.
+     */
+    static String json(MptcpSocketInfo info, long received, String pathManager, List<SubflowLog.Row> rows,
+                       List<RemoteAddress> announced, MptcpStatistics counters) {
         StringBuilder b = new StringBuilder("{\"mptcp\":").append(!info.fallback())
                 .append(",\"fallback\":").append(info.fallback())
                 .append(",\"checksum\":").append(info.checksums())
+                .append(",\"path_manager\":\"").append(pathManager).append('"')
                 .append(",\"subflows_established\":").append(info.subflowsEstablished())
                 .append(",\"bytes_sent\":").append(info.bytesWritten())
                 .append(",\"bytes_received\":").append(received)
                 .append(",\"subflows\":[");
         String sep = "";
-        for (MptcpSocketInfo.Subflow f : info.subflows()) {
-            b.append(sep).append("{\"local\":\"").append(address(f.local()))
-                    .append("\",\"remote\":\"").append(address(f.remote()))
-                    .append("\",\"state\":\"").append(f.state())
-                    .append("\",\"bytes_sent\":").append(f.bytesSent())
-                    .append(",\"bytes_received\":").append(f.bytesReceived()).append('}');
+        for (SubflowLog.Row r : rows) {
+            b.append(sep).append("{\"local\":\"").append(address(r.local()))
+                    .append("\",\"remote\":\"").append(address(r.remote()))
+                    .append("\",\"local_id\":").append(r.localId())
+                    .append(",\"remote_id\":").append(r.remoteId())
+                    .append(",\"initial\":").append(r.initial())
+                    .append(",\"backup\":").append(r.backup())
+                    .append(",\"state\":").append(quoted(r.state()))
+                    .append(",\"up_ms\":").append(r.upMillis())
+                    .append(",\"down_ms\":").append(r.downMillis())
+                    .append(",\"down_reason\":").append(quoted(r.downReason()))
+                    .append(",\"bytes_sent\":").append(r.bytesSent())
+                    .append(",\"bytes_received\":").append(r.bytesReceived()).append('}');
             sep = ",";
         }
-        return b.append("]}").toString();
+        b.append("],\"peer_addresses\":[");
+        sep = "";
+        for (RemoteAddress a : announced) {
+            b.append(sep).append("{\"id\":").append(a.id()).append(",\"address\":\"")
+                    .append(address(a.address())).append("\"}");
+            sep = ",";
+        }
+        b.append("],\"counters\":{");
+        sep = "";
+        for (Counter c : COUNTERS) {
+            b.append(sep).append('"').append(c.mibName()).append("\":").append(counters.get(c));
+            sep = ",";
+        }
+        return b.append("}}").toString();
+    }
+
+    private static String quoted(String text) {
+        return text == null ? "null" : "\"" + text + "\"";
     }
 
     private static String address(InetSocketAddress a) {
@@ -288,8 +463,12 @@ final class Cat implements Mptcp.Command {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** --bind's addresses; else the --listen address, or the source address the kernel would route from. */
-    private static List<InetAddress> localAddresses(Settings s) throws IOException {
+    /**
+     * --bind's addresses; else the --listen address (for a wildcard, every address of its family on an interface
+     * that is up, from rtnetlink: the JDK's interface list mixes the process's namespace with the thread's), or
+     * the source address the kernel would route from; all in {@code namespace} (null: the current one).
+     */
+    private static List<InetAddress> localAddresses(Settings s, NetworkNamespace namespace) throws IOException {
         if (!s.bind().isEmpty()) {
             return s.bind();
         }
@@ -298,13 +477,14 @@ final class Cat implements Mptcp.Command {
                 return List.of(s.listen().getAddress());
             }
             List<InetAddress> all = new ArrayList<>();
-            for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
-                if (nif.isUp()) {
-                    for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
-                        boolean sameFamily = a instanceof java.net.Inet4Address
-                                == s.listen().getAddress() instanceof java.net.Inet4Address;
-                        if (sameFamily && !a.isLinkLocalAddress()) {
-                            all.add(a);
+            try (LinkMonitor links = LinkMonitor.open(namespace, null)) {
+                for (LinkMonitor.Link link : links.links()) {
+                    for (LinkMonitor.LinkAddress a : link.addresses()) {
+                        boolean sameFamily = a.address() instanceof Inet4Address
+                                == s.listen().getAddress() instanceof Inet4Address;
+                        // administratively up (IFF_UP) is enough: a link still coming up is usable in a moment
+                        if ((link.flags() & IFF_UP) != 0 && sameFamily && !a.address().isLinkLocalAddress()) {
+                            all.add(a.address());
                         }
                     }
                 }
@@ -314,11 +494,16 @@ final class Cat implements Mptcp.Command {
             }
             return all;
         }
+        return namespace == null ? routedSource(s.connect()) : namespace.call(() -> routedSource(s.connect()));
+    }
+
+    /** The source address the kernel would route from to {@code remote} (in the calling thread's namespace). */
+    private static List<InetAddress> routedSource(InetSocketAddress remote) throws IOException {
         try (DatagramSocket probe = new DatagramSocket()) { // no packet is sent: connect only picks a route
-            probe.connect(s.connect());
+            probe.connect(remote);
             InetAddress source = probe.getLocalAddress();
             if (source == null || source.isAnyLocalAddress()) {
-                throw new IOException("no route to " + s.connect().getAddress().getHostAddress() + "; give --bind");
+                throw new IOException("no route to " + remote.getAddress().getHostAddress() + "; give --bind");
             }
             return List.of(source);
         }

@@ -31,12 +31,82 @@ class CatTest {
     }
 
     @Test
+    void badMultipathArgumentsExitWithTwoAndSayWhy() {
+        assertUsage("--path-manager: unknown path manager 'roundrobin'; known: fullmesh, ndiffports, announce, none",
+                "cat", "--connect", "10.0.0.2:80", "--path-manager", "roundrobin");
+        assertUsage("--max-subflows must be between 1 and 64, got 0", "cat", "--connect", "10.0.0.2:80",
+                "--max-subflows", "0");
+        assertUsage("--max-subflows must be between 1 and 64, got 65", "cat", "--connect", "10.0.0.2:80",
+                "--max-subflows", "65");
+        assertUsage("--max-subflows must be an integer", "cat", "--connect", "10.0.0.2:80", "--max-subflows", "x");
+        assertUsage("--announce is for the listening side", "cat", "--connect", "10.0.0.2:80",
+                "--announce", "10.0.1.1");
+        assertUsage("--announce goes with --path-manager announce", "cat", "--listen", ":80",
+                "--announce", "10.0.1.2", "--path-manager", "none");
+        assertUsage("needs --listen on every address", "cat", "--listen", "10.0.0.2:80", "--announce", "10.0.1.2");
+        assertUsage("needs --listen on every address", "cat", "--listen", "10.0.0.2:80",
+                "--path-manager", "announce");
+        assertUsage("--announce 10.0.2.2 is not one of the --bind addresses", "cat", "--listen", ":80",
+                "--bind", "10.0.0.2,10.0.1.2", "--announce", "10.0.1.2,10.0.2.2");
+        assertUsage("--announce needs concrete addresses", "cat", "--listen", ":80", "--announce", "0.0.0.0");
+        assertUsage("--announce needs an IP address", "cat", "--listen", ":80", "--announce", "server2");
+        assertUsage("--path-manager announce is for the listening side", "cat", "--connect", "10.0.0.2:80",
+                "--path-manager", "announce");
+        assertUsage("--path-manager ndiffports opens subflows from the connecting side only", "cat",
+                "--listen", ":80", "--path-manager", "ndiffports");
+        assertUsage("--path-manager fullmesh opens subflows from the connecting side only", "cat",
+                "--listen", ":80", "--path-manager", "fullmesh");
+        assertUsage("--backup needs --bind", "cat", "--connect", "10.0.0.2:80", "--backup", "10.0.1.1");
+        assertUsage("--backup 10.0.2.1 is not one of the --bind addresses", "cat", "--connect", "10.0.0.2:80",
+                "--bind", "10.0.0.1,10.0.1.1", "--backup", "10.0.2.1");
+        assertUsage("only joined subflows can be backups", "cat", "--connect", "10.0.0.2:80",
+                "--bind", "10.0.0.1,10.0.1.1", "--backup", "10.0.0.1");
+        assertUsage("only joined subflows can be backups", "cat", "--connect", "10.0.0.2:80",
+                "--bind", "fd00::1,10.0.1.1,10.0.0.1", "--backup", "10.0.1.1");
+        assertUsage("--bind has no address of the family of --connect's address 10.0.0.2", "cat",
+                "--connect", "10.0.0.2:80", "--bind", "fd00::1");
+    }
+
+    @Test
+    void readsMultipathSettings() throws Exception {
+        Cat.Settings plain = Cat.Settings.parse(List.of("--connect", "10.0.0.2:80"));
+        assertThat(plain.pathManager()).isEqualTo("fullmesh");
+        assertThat(plain.maxSubflows()).isEqualTo(8);
+        assertThat(plain.announce()).isEmpty();
+        assertThat(plain.backup()).isEmpty();
+
+        Cat.Settings client = Cat.Settings.parse(List.of("--connect", "10.0.0.2:80", "--bind",
+                "10.0.0.1,10.0.1.1,10.0.2.1", "--backup", "10.0.2.1, 10.0.1.1", "--path-manager", "ndiffports",
+                "--max-subflows", "4"));
+        assertThat(client.pathManager()).isEqualTo("ndiffports");
+        assertThat(client.maxSubflows()).isEqualTo(4);
+        assertThat(client.backup()).containsExactly(InetAddress.getByName("10.0.2.1"),
+                InetAddress.getByName("10.0.1.1"));
+
+        Cat.Settings server = Cat.Settings.parse(List.of("--listen", ":80", "--announce", "10.0.1.2,10.0.2.2"));
+        assertThat(server.pathManager()).as("--announce implies the announce path manager").isEqualTo("announce");
+        assertThat(server.announce()).containsExactly(InetAddress.getByName("10.0.1.2"),
+                InetAddress.getByName("10.0.2.2"));
+        assertThat(Cat.Settings.parse(List.of("--listen", "[::]:80", "--path-manager", "announce")).announce())
+                .as("announce without a list: every other local address").isEmpty();
+        assertThat(Cat.Settings.parse(List.of("--listen", ":80")).pathManager()).isEqualTo("fullmesh");
+        assertThat(Cat.Settings.parse(List.of("--listen", ":80", "--path-manager", "none")).pathManager())
+                .isEqualTo("none");
+    }
+
+    @Test
+    void usageNamesEveryOption() {
+        assertThat(Cat.USAGE).contains("--path-manager fullmesh|ndiffports|announce|none", "--max-subflows N",
+                "--announce ADDR[,ADDR...]", "--backup ADDR[,ADDR...]", "--stats");
+    }
+
+    @Test
     void readsEndpointsAndFlags() throws Exception {
-        Cat.Settings s = Cat.Settings.parse(List.of("--connect", "[::1]:8080", "--bind", "10.0.0.1, 10.0.1.1",
+        Cat.Settings s = Cat.Settings.parse(List.of("--connect", "[::1]:8080", "--bind", "10.0.0.1, ::1",
                 "--checksum", "--stats", "--timeout=5"));
         assertThat(s.connect().getAddress()).isEqualTo(InetAddress.getByName("::1"));
         assertThat(s.connect().getPort()).isEqualTo(8080);
-        assertThat(s.bind()).containsExactly(InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.1.1"));
+        assertThat(s.bind()).containsExactly(InetAddress.getByName("10.0.0.1"), InetAddress.getByName("::1"));
         assertThat(s.checksum()).isTrue();
         assertThat(s.stats()).isTrue();
         assertThat(s.timeout()).hasSeconds(5);

@@ -87,8 +87,15 @@ final class ConnectionPaths implements PathContext {
         initialLocal = socket(initial.local().address(), initial.local().port());
         initialRemote = socket(initial.remote().address(), initial.remote().port());
         localIds.put(initialLocal.getAddress(), 0);
-        remotes.add(new RemoteAddress(0, initialRemote));
+        List<RemoteAddress> early = List.copyOf(remotes);
+        remotes.add(0, new RemoteAddress(0, initialRemote));
         manager.onEstablished(this);
+        // Announcements that came before the connection was confirmed (the kernel may send ADD_ADDR first).
+        for (RemoteAddress a : early) {
+            if (remotes.contains(a)) {
+                manager.onAddressAnnounced(this, a);
+            }
+        }
     }
 
     /** The id of a local address in this connection, numbered on first use. */

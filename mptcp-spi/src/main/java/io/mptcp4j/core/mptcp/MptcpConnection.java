@@ -768,6 +768,17 @@ public final class MptcpConnection {
         }
     }
 
+    /**
+     * After fallback, the peer still sent a DSS mapping that contradicts the pass-through: it never fell back, and
+     * the two byte streams no longer map one to one. The connection ends with a RST rather than deliver wrong
+     * bytes (section 3.7).
+     */
+    void failFallbackMismatch(Subflow s) {
+        fail(new MptcpException(MptcpException.Reason.PROTOCOL_ERROR, "the peer " + s.tcp().remote()
+                + " still maps its data after this side fell back to TCP; reset rather than deliver wrong bytes"),
+                List.of());
+    }
+
     private void resetSubflowOrFail(Subflow s, int reason, List<TcpOption> extra, String what) {
         List<TcpOption> options = new ArrayList<>(extra);
         options.add(new MpTcpRst(false, reason));
@@ -1449,8 +1460,8 @@ public final class MptcpConnection {
      * join; otherwise the SYN is answered with a RST and nothing is kept.
      */
     SynInterceptor.Decision acceptJoin(MpJoin.Syn syn, io.mptcp4j.core.tcp.TcpEndpoint local) {
-        if (!acceptsJoins() || subflows.size() >= config.maxSubflows() || !paths.isJoinablePort(local.port())
-                || !stack.isUsable(local.address())) {
+        // The link of the local address is not consulted: the SYN came through it.
+        if (!acceptsJoins() || subflows.size() >= config.maxSubflows() || !paths.isJoinablePort(local.port())) {
             count(Counter.MP_JOIN_REJECTED);
             return SynInterceptor.Decision.RESET;
         }

@@ -737,8 +737,9 @@ final class Subflow implements TcpExtension, SubflowView {
         if (initial && !passive && !connection.isFullyEstablished()) {
             if (dataAckSeen) {
                 connection.onFullyEstablished(this);
-            } else {
-                // Section 3.7: the server's first reply came without DSS: something stripped the options.
+            } else if (!signalled) {
+                // Section 3.7: the server's first reply came without any MPTCP option: something stripped them.
+                // (A reply with another MPTCP option, an ADD_ADDR say, shows they get through: wait for the DSS.)
                 connection.fallBack(this, FallbackReason.DSS_MISSING_BEFORE_CONFIRMED);
             }
         }
@@ -749,8 +750,23 @@ final class Subflow implements TcpExtension, SubflowView {
             if (o instanceof MpFail) {
                 // The peer's answer to our MP_FAIL, or its own: fallback already happened.
                 connection.count(Counter.MP_FAIL_RX);
+            } else if (o instanceof Dss dss && dss.hasMapping() && dss.dataLevelLength() != 0
+                    && !dss.isDataFin() && !matchesPassThrough(dss)) {
+                // The peer still maps its data (it never fell back): passing its bytes through would deliver its
+                // data-level retransmissions as new data. Section 3.7 leaves a reset as the only safe end.
+                connection.count(Counter.DSS_NOT_MATCHING);
+                connection.failFallbackMismatch(this);
+                return;
             }
         }
+    }
+
+    /** Whether a mapping agrees with the pass-through of fallback: DSN = subflow offset + the fixed delta. */
+    private boolean matchesPassThrough(Dss dss) {
+        long offset = DataSequence.widen((dss.subflowSequenceNumber() - 1) & 0xFFFF_FFFFL, tcp.bytesReceived());
+        long dsn = dss.isDsn64() ? dss.dataSequenceNumber()
+                : DataSequence.widen(dss.dataSequenceNumber(), offset + receiveDelta);
+        return dsn == offset + receiveDelta;
     }
 
     private void readDss(TcpSegment segment, Dss dss) {
