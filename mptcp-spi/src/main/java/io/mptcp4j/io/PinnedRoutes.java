@@ -1,5 +1,7 @@
 package io.mptcp4j.io;
 
+import io.mptcp4j.io.linux.InterfaceAddresses;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -87,12 +89,12 @@ final class PinnedRoutes {
         boolean bigEndian = packet.order() == ByteOrder.BIG_ENDIAN;
         int version = (packet.get(at) & 0xf0) >>> 4;
         if (version == 4 && packet.remaining() >= 20) {
-            return find(keys, IPV4_HIGH, int32(packet, at + 12, bigEndian) & 0xffffffffL, IPV4_HIGH,
-                    int32(packet, at + 16, bigEndian) & 0xffffffffL) >= 0;
+            return find(keys, IPV4_HIGH, InterfaceAddresses.int32(packet, at + 12, bigEndian) & 0xffffffffL, IPV4_HIGH,
+                    InterfaceAddresses.int32(packet, at + 16, bigEndian) & 0xffffffffL) >= 0;
         }
         if (version == 6 && packet.remaining() >= 40) {
-            return find(keys, int64(packet, at + 8, bigEndian), int64(packet, at + 16, bigEndian),
-                    int64(packet, at + 24, bigEndian), int64(packet, at + 32, bigEndian)) >= 0;
+            return find(keys, InterfaceAddresses.int64(packet, at + 8, bigEndian), InterfaceAddresses.int64(packet, at + 16, bigEndian),
+                    InterfaceAddresses.int64(packet, at + 24, bigEndian), InterfaceAddresses.int64(packet, at + 32, bigEndian)) >= 0;
         }
         return false;
     }
@@ -134,15 +136,5 @@ final class PinnedRoutes {
         if (local instanceof Inet4Address != remote instanceof Inet4Address) {
             throw new IllegalArgumentException("mixed families: " + local + " → " + remote);
         }
-    }
-
-    private static int int32(ByteBuffer b, int at, boolean bigEndian) {
-        int v = b.getInt(at);
-        return bigEndian ? v : Integer.reverseBytes(v);
-    }
-
-    private static long int64(ByteBuffer b, int at, boolean bigEndian) {
-        long v = b.getLong(at);
-        return bigEndian ? v : Long.reverseBytes(v);
     }
 }

