@@ -1,10 +1,12 @@
 package io.mptcp4j.driver;
 
+import io.mptcp4j.core.event.SubflowEvent;
 import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpConnection;
 import io.mptcp4j.core.mptcp.MptcpStack;
 import io.mptcp4j.core.mptcp.MptcpStatistics;
 import io.mptcp4j.core.tcp.TcpStack;
+import io.mptcp4j.event.SubflowEventPublisher;
 import io.mptcp4j.io.Device;
 import io.mptcp4j.io.EgressPinning;
 import io.mptcp4j.io.RawSocketDevice;
@@ -23,6 +25,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * mptcp4j's MPTCP for applications: an {@link MptcpStack} on its own {@link StackEventLoop} over a
@@ -54,6 +58,10 @@ public final class UserspaceMptcp implements AutoCloseable {
     private final MptcpConfig config;
     private final List<InetAddress> addresses;
     private final LinkMonitor links;
+    private final SubflowEventPublisher events = new SubflowEventPublisher(ForkJoinPool.commonPool(), EVENT_BUFFER);
+
+    /** Events a subscriber may have waiting before it is failed for falling behind. */
+    public static final int EVENT_BUFFER = 4096;
 
     private UserspaceMptcp(MptcpStack stack, Device device, LocalPorts ports, List<InetAddress> addresses,
                            MptcpConfig config, LinkMonitor links) {
@@ -63,12 +71,18 @@ public final class UserspaceMptcp implements AutoCloseable {
         this.config = config;
         this.addresses = List.copyOf(addresses);
         this.blocking = new BlockingLoop(stack, device, "MPTCP");
-        // nothing consumes the stack's subflow events here; drop them so they do not pile up
-        blocking.loop().addIterationListener(() -> {
-            while (stack.pollEvent() != null) {
-                // drop
-            }
-        });
+        // Every iteration hands the stack's events to the publisher, which drops them while nobody subscribes.
+        blocking.loop().addIterationListener(() -> events.publishFrom(stack));
+    }
+
+    /**
+     * The subflow events of every connection of this stack, in order (subflows up and down with their reason,
+     * addresses announced and removed, priority changes, fallbacks; see {@link SubflowEvent}). Each subscriber
+     * gets them on the common pool with a bounded buffer of {@value #EVENT_BUFFER} events; one that falls behind
+     * gets {@code onError} with an overflow exception rather than a silent loss. Completes when the stack closes.
+     */
+    public Flow.Publisher<SubflowEvent> events() {
+        return events;
     }
 
     /** A builder; at least one local address is required. */
@@ -158,6 +172,7 @@ public final class UserspaceMptcp implements AutoCloseable {
     public void close() {
         blocking.close();
         links.close();
+        events.close();
     }
 
     /** The stack, for tests (touch it on the loop thread only). */

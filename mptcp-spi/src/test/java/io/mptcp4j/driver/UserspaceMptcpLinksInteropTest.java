@@ -127,6 +127,55 @@ class UserspaceMptcpLinksInteropTest {
     }
 
     @Test
+    void subflowEventsReachSubscribersOfTheStack() throws Exception {
+        InetSocketAddress server = new InetSocketAddress(lab.path(0).address(Host.SERVER, AddressFamily.IPV4), 7411);
+        java.util.concurrent.LinkedBlockingQueue<io.mptcp4j.core.event.SubflowEvent> seen =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        try (io.mptcp4j.io.linux.KernelMptcpSocket listener = lab.inNamespace(Host.SERVER,
+                () -> io.mptcp4j.io.linux.KernelMptcpSocket.listen(server, io.mptcp4j.io.linux.StreamProtocol.MPTCP,
+                        4));
+             UserspaceMptcp mptcp = open()) {
+            mptcp.events().subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                    subscription.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(io.mptcp4j.core.event.SubflowEvent item) {
+                    seen.add(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            // Events come in order: the connection first, whatever joins follow, its end.
+            MptcpSocket socket = mptcp.connect(server, java.time.Duration.ofSeconds(5));
+            try (io.mptcp4j.io.linux.KernelMptcpSocket accepted = listener.accept(java.time.Duration.ofSeconds(5))) {
+                // Data, so that the kernel's acknowledgment carries the DSS that confirms the connection.
+                socket.write(java.nio.ByteBuffer.wrap(new byte[1000]));
+                accepted.read(java.nio.ByteBuffer.allocate(1000), java.time.Duration.ofSeconds(5));
+                assertThat(seen.poll(5, TimeUnit.SECONDS))
+                        .isInstanceOf(io.mptcp4j.core.event.SubflowEvent.ConnectionCreated.class);
+                assertThat(seen.poll(5, TimeUnit.SECONDS))
+                        .isInstanceOf(io.mptcp4j.core.event.SubflowEvent.ConnectionEstablished.class);
+                socket.abort();
+            }
+            io.mptcp4j.core.event.SubflowEvent e;
+            boolean closed = false;
+            while (!closed && (e = seen.poll(5, TimeUnit.SECONDS)) != null) {
+                closed = e instanceof io.mptcp4j.core.event.SubflowEvent.ConnectionClosed;
+            }
+            assertThat(closed).as("ConnectionClosed after the abort").isTrue();
+        }
+    }
+
+    @Test
     void closingStopsTheMonitor() throws Exception {
         UserspaceMptcp mptcp = open();
         assertThat(mptcp.linkMonitor().isRunning()).isTrue();
