@@ -9,8 +9,9 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * Congestion control algorithms by name: the built-ins {@code "reno"} and {@code "cubic"}, algorithms that
- * {@link ServiceLoader} finds on the class path, and algorithms registered in code.
+ * Congestion control algorithms by name: the built-ins {@code "reno"}, {@code "cubic"} and the coupled
+ * multipath algorithms {@code "lia"}, {@code "olia"} and {@code "balia"}, algorithms that {@link ServiceLoader}
+ * finds on the class path, and algorithms registered in code.
  *
  * <p>Names are matched ignoring case. Each name is taken once: a second algorithm with a name already present
  * is refused, whether it comes from code or from a service provider, so that no jar on the class path can
@@ -31,6 +32,9 @@ public final class CongestionControlRegistry {
         CongestionControlRegistry registry = new CongestionControlRegistry();
         registry.register(Reno.ALGORITHM);
         registry.register(Cubic.ALGORITHM);
+        registry.register(Lia.ALGORITHM);
+        registry.register(Olia.ALGORITHM);
+        registry.register(Balia.ALGORITHM);
         return registry;
     }
 

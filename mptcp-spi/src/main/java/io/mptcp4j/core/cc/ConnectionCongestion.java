@@ -24,8 +24,9 @@ public interface ConnectionCongestion {
     CongestionController newSubflow(int mss, RttStats rtt);
 
     /**
-     * Forgets the controller of a subflow that closed, so coupled algorithms stop counting it. A controller this
-     * object does not know is ignored. Uncoupled algorithms need not override this.
+     * Forgets the controller of a subflow that will send no more (the engine calls this when the connection
+     * reaches TIME_WAIT, and again when it closes), so coupled algorithms stop counting it. A controller this
+     * object does not know, or already forgot, is ignored. Uncoupled algorithms need not override this.
      */
     default void removeSubflow(CongestionController subflow) {
     }

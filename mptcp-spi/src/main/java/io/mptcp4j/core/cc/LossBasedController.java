@@ -97,6 +97,7 @@ public abstract class LossBasedController implements CongestionController {
             return;
         }
         timedOutSinceAck = false;
+        acknowledged(now, ackedBytes);
         if (inRecovery) {
             return;
         }
@@ -229,6 +230,13 @@ public abstract class LossBasedController implements CongestionController {
      * @param cwndBefore the window just before the collapse
      */
     protected void collapsedOnTimeout(long now, long cwndBefore) {
+    }
+
+    /**
+     * An ACK newly acknowledged {@code ackedBytes} (more than 0) bytes, in any phase: slow start, congestion
+     * avoidance, recovery or application-limited. Called before the window changes.
+     */
+    protected void acknowledged(long now, long ackedBytes) {
     }
 
     /** An ACK arrived while less than half the window was in flight, so the window did not grow. */

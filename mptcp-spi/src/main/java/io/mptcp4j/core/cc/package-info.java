@@ -1,6 +1,8 @@
 /**
  * Congestion control: the SPI that the TCP engine drives, the registry that finds algorithms by name, and the
- * built-in algorithms {@code "reno"} (RFC 5681) and {@code "cubic"} (RFC 9438, the default).
+ * built-in algorithms {@code "reno"} (RFC 5681), {@code "cubic"} (RFC 9438, the default) and the coupled MPTCP
+ * algorithms {@code "lia"} (RFC 6356), {@code "olia"} (Khalili et al.) and {@code "balia"} (Peng et al.), whose
+ * subflows share one connection-level state.
  *
  * <h2>Shape</h2>
  * <ul>

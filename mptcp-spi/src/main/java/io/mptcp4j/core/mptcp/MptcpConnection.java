@@ -1,5 +1,6 @@
 package io.mptcp4j.core.mptcp;
 
+import io.mptcp4j.core.cc.ConnectionCongestion;
 import io.mptcp4j.core.event.FallbackReason;
 import io.mptcp4j.core.event.SubflowCloseReason;
 import io.mptcp4j.core.event.SubflowEvent;
@@ -146,6 +147,9 @@ public final class MptcpConnection {
     private int retransmitBackoff;
     /** After a full close, how long to wait in FIN_WAIT_2 for the peer's DATA_FIN. */
     private long closeDeadline = NEVER;
+
+    /** The congestion state all subflows share (coupled algorithms link them through it); set at the open. */
+    private ConnectionCongestion congestion;
 
     MptcpConnection(MptcpStack stack, MptcpConfig config, boolean serverSide) {
         this.stack = stack;
@@ -549,6 +553,16 @@ public final class MptcpConnection {
         subflowsCreated++;
     }
 
+    /** Sets the congestion state the subflows share: before the first subflow's TCP connection exists. */
+    void congestion(ConnectionCongestion shared) {
+        this.congestion = shared;
+    }
+
+    /** The congestion state the subflows share (null before it is set: each subflow would get its own). */
+    ConnectionCongestion congestion() {
+        return congestion;
+    }
+
     private void newLocalKey() {
         localKey = stack.registerNewKey(this);
         localToken = MptcpCrypto.token(localKey);
@@ -920,6 +934,11 @@ public final class MptcpConnection {
         @Override
         public long sendWindowRemaining() {
             return mode == Mode.MPTCP ? Math.max(0, peerWindowEdge - dataSndNxt) : Long.MAX_VALUE;
+        }
+
+        @Override
+        public long sendWindow() {
+            return mode == Mode.MPTCP ? Math.max(0, peerWindowEdge - sendQueue.una()) : Long.MAX_VALUE;
         }
     }
 
@@ -1437,7 +1456,7 @@ public final class MptcpConnection {
         subflows.add(s);
         try {
             stack.tcp().connect(stack.now(), local, port, to.getAddress(), to.getPort(), config.subflowConfig(), s,
-                    null);
+                    congestion);
         } catch (RuntimeException e) {
             subflows.remove(s);
             if (port != 0) {
@@ -1472,7 +1491,7 @@ public final class MptcpConnection {
         s.localNonce = stack.newJoinRandom();
         subflows.add(s);
         subflowsCreated++;
-        return SynInterceptor.Decision.accept(config.subflowConfig(), s, null);
+        return SynInterceptor.Decision.accept(config.subflowConfig(), s, congestion);
     }
 
     /** The initiator's MP_JOIN for its SYN. */

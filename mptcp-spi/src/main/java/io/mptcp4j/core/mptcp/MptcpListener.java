@@ -28,6 +28,7 @@ public final class MptcpListener {
     /** Called for every SYN: the initial subflow of a new connection. */
     private TcpExtension newSubflow(TcpConnection connection, TcpSegment syn) {
         MptcpConnection c = stack.newConnection(config, true);
+        c.congestion(connection.connectionCongestion()); // the listener's, shared with the joins to come
         Subflow initial = new Subflow(c, true, true, 0, 0, false);
         c.addSubflow(initial);
         return initial;

@@ -1,5 +1,6 @@
 package io.mptcp4j.core.mptcp;
 
+import io.mptcp4j.core.cc.ConnectionCongestion;
 import io.mptcp4j.core.event.SubflowEvent;
 import io.mptcp4j.core.stack.LocalLink;
 import io.mptcp4j.core.stack.NetworkStack;
@@ -123,11 +124,15 @@ public final class MptcpStack implements NetworkStack {
                                    int remotePort, MptcpConfig config) {
         Objects.requireNonNull(config, "config");
         this.now = now;
+        // One congestion state for the whole connection: coupled algorithms (lia, olia, balia) link its subflows.
+        ConnectionCongestion congestion = tcp.newConnectionCongestion(config.subflowConfig().congestionControl());
         MptcpConnection c = newConnection(config, false);
+        c.congestion(congestion);
         Subflow initial = new Subflow(c, true, false, 0, 0, false);
         c.startClient(initial);
         try {
-            tcp.connect(now, localAddress, localPort, remoteAddress, remotePort, config.subflowConfig(), initial);
+            tcp.connect(now, localAddress, localPort, remoteAddress, remotePort, config.subflowConfig(), initial,
+                    congestion);
         } catch (RuntimeException e) {
             connectionClosed(c);
             throw e;

@@ -192,6 +192,11 @@ final class Subflow implements TcpExtension, SubflowView {
     }
 
     @Override
+    public long rttVarNanos() {
+        return tcp.rttStats().rttVarNanos();
+    }
+
+    @Override
     public long congestionWindow() {
         return tcp.congestionWindow();
     }

@@ -58,6 +58,16 @@ public interface SubflowView {
     /** The smoothed RTT in nanoseconds; 0 before the first sample. */
     long smoothedRttNanos();
 
+    /**
+     * The round-trip time variation RTTVAR of RFC 6298 section 2 in nanoseconds; 0 before the first sample. ECF
+     * (Lim et al., CoNEXT 2017) adds it as a margin to the RTTs it compares.
+     *
+     * <p>The default answers 0 (no variation known); the stack's subflows override it with their estimator's value.
+     */
+    default long rttVarNanos() {
+        return 0;
+    }
+
     /** The congestion window in bytes; 0 before the subflow is established. */
     long congestionWindow();
 

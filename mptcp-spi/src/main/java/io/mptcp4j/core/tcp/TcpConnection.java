@@ -298,6 +298,14 @@ public final class TcpConnection {
         return controller;
     }
 
+    /**
+     * The connection-level congestion state the controller came from: shared by all subflows of an MPTCP
+     * connection under a coupled algorithm, this connection's own otherwise.
+     */
+    public ConnectionCongestion connectionCongestion() {
+        return congestion;
+    }
+
     /** Live RTT statistics (smoothed RTT, variation, RTO). */
     public RttStats rttStats() {
         return rtt;
@@ -1703,6 +1711,10 @@ public final class TcpConnection {
     }
 
     private void enterTimeWait(long now) {
+        if (controller != null) {
+            // Nothing more will be sent: a coupled algorithm stops counting this subflow now, not after 2*MSL.
+            congestion.removeSubflow(controller);
+        }
         setState(TcpState.TIME_WAIT);
         retransmitDeadline = NEVER;
         persistDeadline = NEVER;

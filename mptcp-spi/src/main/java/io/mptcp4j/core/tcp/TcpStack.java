@@ -98,6 +98,22 @@ public final class TcpStack implements NetworkStack {
         return statistics;
     }
 
+    /** Where this stack looks congestion control algorithms up by name. */
+    public CongestionControlRegistry congestionControl() {
+        return congestionControl;
+    }
+
+    /**
+     * New connection-level congestion state of the algorithm called {@code name} in this stack's registry: what an
+     * MPTCP connection shares among its subflows (pass it to {@link #connect(long, InetAddress, int, InetAddress,
+     * int, TcpConfig, TcpExtension, ConnectionCongestion)} or {@link SynInterceptor.Decision#accept}).
+     *
+     * @throws IllegalArgumentException if no algorithm has that name
+     */
+    public ConnectionCongestion newConnectionCongestion(String name) {
+        return congestionControl.get(name).newConnection();
+    }
+
     /** Connections known to the stack (any state but CLOSED). */
     public int connectionCount() {
         return connections.size();

@@ -13,8 +13,11 @@ class CongestionControlRegistryTest {
     private final CongestionControlRegistry registry = CongestionControlRegistry.builtIns();
 
     @Test
-    void knowsRenoAndCubic() {
-        assertThat(registry.names()).containsExactly("cubic", "reno");
+    void knowsRenoCubicAndTheCoupledAlgorithms() {
+        assertThat(registry.names()).containsExactly("balia", "cubic", "lia", "olia", "reno");
+        assertThat(registry.get("lia")).isSameAs(Lia.ALGORITHM);
+        assertThat(registry.get("olia")).isSameAs(Olia.ALGORITHM);
+        assertThat(registry.get("balia")).isSameAs(Balia.ALGORITHM);
         assertThat(registry.get("reno")).isSameAs(Reno.ALGORITHM);
         assertThat(registry.get("cubic")).isSameAs(Cubic.ALGORITHM);
     }
@@ -41,7 +44,7 @@ class CongestionControlRegistryTest {
     void anUnknownNameListsTheKnownOnes() {
         assertThatThrownBy(() -> registry.get("bbr"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown congestion control algorithm 'bbr'; known: cubic, reno");
+                .hasMessage("unknown congestion control algorithm 'bbr'; known: balia, cubic, lia, olia, reno");
     }
 
     @Test
@@ -65,7 +68,7 @@ class CongestionControlRegistryTest {
         registry.register(custom);
 
         assertThat(registry.get("custom")).isSameAs(custom);
-        assertThat(registry.names()).containsExactly("cubic", "Custom", "reno");
+        assertThat(registry.names()).containsExactly("balia", "cubic", "Custom", "lia", "olia", "reno");
     }
 
     @Test
@@ -88,7 +91,7 @@ class CongestionControlRegistryTest {
     void serviceLoaderProvidersAreFound() {
         CongestionControlRegistry discovered = CongestionControlRegistry.discover();
 
-        assertThat(discovered.names()).containsExactly("cubic", "reno", "Shared-Budget-Test");
+        assertThat(discovered.names()).containsExactly("balia", "cubic", "lia", "olia", "reno", "Shared-Budget-Test");
         assertThat(discovered.get("shared-budget-test")).isInstanceOf(SharedBudgetTestAlgorithm.class);
     }
 
