@@ -1,5 +1,6 @@
 package io.mptcp4j.driver;
 
+import io.mptcp4j.core.cc.CongestionControlRegistry;
 import io.mptcp4j.core.event.SubflowEvent;
 import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpConnection;
@@ -323,7 +324,9 @@ public final class UserspaceMptcp implements AutoCloseable {
                 Device wire = decorator.decorate(device);
                 LocalPorts ports = UserspaceTcp.portsOf(device);
                 MptcpStack stack = MptcpStack.builder()
-                        .tcpStack(TcpStack.builder().secret(randomSecret()).build())
+                        // Third-party congestion controllers on the class path are found here (ServiceLoader).
+                        .tcpStack(TcpStack.builder().secret(randomSecret())
+                                .congestionControl(CongestionControlRegistry.discover()).build())
                         .subflowPorts(new DeviceSubflowPorts(ports, device))
                         .build();
                 list.forEach(stack::addAddress);

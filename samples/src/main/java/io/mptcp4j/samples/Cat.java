@@ -1,14 +1,17 @@
 package io.mptcp4j.samples;
 
+import io.mptcp4j.core.cc.CongestionControlRegistry;
 import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpState;
-import io.mptcp4j.core.mptcp.MptcpStatistics;
 import io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
+import io.mptcp4j.core.mptcp.MptcpStatistics;
 import io.mptcp4j.core.pm.AnnouncePathManager;
 import io.mptcp4j.core.pm.FullMeshPathManager;
 import io.mptcp4j.core.pm.NDiffPortsPathManager;
 import io.mptcp4j.core.pm.PathManagers;
 import io.mptcp4j.core.pm.RemoteAddress;
+import io.mptcp4j.core.sched.PacketSchedulers;
+import io.mptcp4j.core.tcp.TcpConfig;
 import io.mptcp4j.driver.MptcpServerSocket;
 import io.mptcp4j.driver.MptcpSocket;
 import io.mptcp4j.driver.MptcpSocketInfo;
@@ -53,10 +56,11 @@ final class Cat implements Mptcp.Command {
 
     static final String USAGE = "usage: mptcp cat (--listen ADDR:PORT | --connect HOST:PORT) [--bind ADDR[,ADDR...]]"
             + " [--path-manager " + String.join("|", PathManagers.NAMES) + "] [--max-subflows N]"
-            + " [--announce ADDR[,ADDR...]] [--backup ADDR[,ADDR...]] [--timeout SECONDS] [--checksum] [--stats]";
-    /** Options with a value; later ones (--scheduler, --cc) go here. */
+            + " [--announce ADDR[,ADDR...]] [--backup ADDR[,ADDR...]] [--scheduler NAME] [--cc NAME]"
+            + " [--timeout SECONDS] [--checksum] [--stats]";
+    /** Options with a value. */
     static final Set<String> OPTIONS = Set.of("listen", "connect", "bind", "timeout", "path-manager",
-            "max-subflows", "announce", "backup");
+            "max-subflows", "announce", "backup", "scheduler", "cc");
     /** Options without a value. */
     static final Set<String> FLAGS = Set.of("checksum", "stats");
     /** {@code IFF_UP} of {@code <net/if.h>}. */
@@ -86,7 +90,7 @@ final class Cat implements Mptcp.Command {
      */
     record Settings(InetSocketAddress listen, InetSocketAddress connect, List<InetAddress> bind, boolean checksum,
                     boolean stats, Duration timeout, String pathManager, int maxSubflows,
-                    List<InetAddress> announce, List<InetAddress> backup) {
+                    List<InetAddress> announce, List<InetAddress> backup, String scheduler, String congestion) {
 
         static Settings parse(List<String> args) throws Mptcp.UsageException {
             Options o = Options.parse("cat", args, OPTIONS, FLAGS);
@@ -132,8 +136,20 @@ final class Cat implements Mptcp.Command {
                             + "backups");
                 }
             }
+            String scheduler = o.text("scheduler", PacketSchedulers.DEFAULT);
+            try {
+                PacketSchedulers.byName(scheduler);
+            } catch (IllegalArgumentException e) {
+                throw new Mptcp.UsageException("--scheduler: " + e.getMessage());
+            }
+            String congestion = o.text("cc", CongestionControlRegistry.DEFAULT_ALGORITHM);
+            CongestionControlRegistry registry = CongestionControlRegistry.discover();
+            if (registry.find(congestion).isEmpty()) {
+                throw new Mptcp.UsageException("--cc: unknown congestion control '" + congestion + "'; known: "
+                        + String.join(", ", registry.names()));
+            }
             return new Settings(listen, connect, bind, o.flag("checksum"), o.flag("stats"), timeout, pathManager,
-                    maxSubflows, announce, backup);
+                    maxSubflows, announce, backup, scheduler, congestion);
         }
 
         /**
@@ -297,6 +313,8 @@ final class Cat implements Mptcp.Command {
                 .maxSubflows(s.maxSubflows())
                 .backupAddresses(Set.copyOf(s.backup()))
                 .pathManager(log.recording(PathManagers.byName(s.pathManager(), s.maxSubflows(), s.announce())))
+                .scheduler(PacketSchedulers.byName(s.scheduler()))
+                .subflowConfig(TcpConfig.builder().congestionControl(s.congestion()).build())
                 .build();
         UserspaceMptcp.Builder builder = UserspaceMptcp.builder().config(config);
         if (namespace != null) {

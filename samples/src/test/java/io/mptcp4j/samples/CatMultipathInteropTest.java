@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -66,6 +67,33 @@ class CatMultipathInteropTest {
     // ---------------------------------------------------------------------------------------------------------
     // 1. Our client joins every path to the kernel's server
     // ---------------------------------------------------------------------------------------------------------
+
+    /** Issue 6: every scheduler and every congestion controller carries a hash-checked transfer with the kernel. */
+    @ParameterizedTest(name = "--scheduler {0} --cc {1}")
+    @CsvSource({"minrtt, cubic", "roundrobin, cubic", "redundant, cubic", "blest, cubic", "ecf, cubic",
+            "backup, cubic", "minrtt, reno", "minrtt, lia", "minrtt, olia", "minrtt, balia"})
+    void everySchedulerAndControllerCarriesATransferWithTheKernel(String scheduler, String cc) throws Exception {
+        try (NamespaceLab lab = settled(lab(2).mptcpLimits(1, 0))) {
+            Map<String, Long> before = lab.nstat(Host.SERVER);
+            Exchange x = new Exchange(8 * MB, 8 * MB);
+            try (KernelMptcpSocket listener = kernelListener(lab)) {
+                CompletableFuture<Void> kernel = kernelAccepts(listener, x);
+                CatRun cat = cat(lab, Host.CLIENT, x, "--connect", server(lab, 0) + ":" + PORT,
+                        "--bind", clients(lab, 2), "--scheduler", scheduler, "--cc", cc, "--stats",
+                        "--timeout", "30");
+                x.finish(cat, kernel);
+            }
+            Map<String, Long> after = lab.nstat(Host.SERVER);
+            report("--scheduler " + scheduler + " --cc " + cc, x, after, before);
+            assertThat(TestData.delta(before, after, "MPTcpExtMPJoinAckRx")).isEqualTo(1);
+            assertThat(x.stats.subflows).hasSize(2);
+            for (int p = 0; p < 2; p++) {
+                SubflowStat s = x.stats.from(lab.path(p).clientV4());
+                assertThat(s.sent).as("bytes sent on path %d", p).isPositive();
+            }
+            assertNoDataLevelTrouble(before, after);
+        }
+    }
 
     @ParameterizedTest(name = "{0} paths")
     @ValueSource(ints = {2, 3})

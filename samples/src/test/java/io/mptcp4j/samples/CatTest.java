@@ -25,9 +25,20 @@ class CatTest {
         assertUsage("needs an IP address", "cat", "--connect", "127.0.0.1:80", "--bind", "10.0.0.1,");
         assertUsage("concrete addresses", "cat", "--connect", "127.0.0.1:80", "--bind", "0.0.0.0");
         assertUsage("takes no value", "cat", "--connect", "127.0.0.1:80", "--stats=yes");
-        assertUsage("unknown option --scheduler", "cat", "--connect", "127.0.0.1:80", "--scheduler", "rr");
+        assertUsage("unknown option --sched", "cat", "--connect", "127.0.0.1:80", "--sched", "rr");
         assertUsage("--timeout must be between", "cat", "--connect", "127.0.0.1:80", "--timeout", "0");
         assertUsage("given twice", "cat", "--connect", "127.0.0.1:80", "--stats", "--stats");
+    }
+
+    @Test
+    void anUnknownSchedulerOrControllerIsRefusedWithTheKnownNames() {
+        assertUsage("--scheduler: unknown packet scheduler 'fastest'", "cat", "--connect", "10.0.0.2:80",
+                "--scheduler", "fastest");
+        assertUsage("minrtt, roundrobin, redundant, blest, ecf, backup", "cat", "--connect", "10.0.0.2:80",
+                "--scheduler", "fastest");
+        assertUsage("--cc: unknown congestion control 'vegas'; known:", "cat", "--connect", "10.0.0.2:80",
+                "--cc", "vegas");
+        assertUsage("lia", "cat", "--connect", "10.0.0.2:80", "--cc", "vegas");
     }
 
     @Test

@@ -12,10 +12,17 @@ public final class MinRttScheduler implements PacketScheduler {
 
     @Override
     public SubflowView selectForData(SchedulingContext context) {
-        int tier = usableTier(context);
+        return fastest(context, usableTier(context), true);
+    }
+
+    /**
+     * The subflow of {@code tier} with the lowest smoothed RTT (the first one opened among equals), only among
+     * those with room if {@code withRoom}; null if there is none.
+     */
+    static SubflowView fastest(SchedulingContext context, int tier, boolean withRoom) {
         SubflowView best = null;
         for (SubflowView s : context.subflows()) {
-            if (tier(s) != tier || s.sendableBytes() <= 0) {
+            if (tier(s) != tier || withRoom && s.sendableBytes() <= 0) {
                 continue;
             }
             if (best == null || s.smoothedRttNanos() < best.smoothedRttNanos()) {
