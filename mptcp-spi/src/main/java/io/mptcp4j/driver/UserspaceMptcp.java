@@ -22,10 +22,8 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 
@@ -260,43 +258,15 @@ public final class UserspaceMptcp implements AutoCloseable {
     }
 
     /** Configures and opens a {@link UserspaceMptcp}. */
-    public static final class Builder {
-        private final Set<InetAddress> addresses = new LinkedHashSet<>();
-        private NetworkNamespace namespace;
+    public static final class Builder extends RawStackBuilder<Builder> {
         private MptcpConfig config = MptcpConfig.defaults();
-        private UserspaceTcp.DeviceDecorator decorator = device -> device;
-        private int receiveBufferBytes = 4 << 20;
 
         private Builder() {
-        }
-
-        /** The namespace of the raw sockets and port reservations; by default the calling thread's. */
-        public Builder namespace(NetworkNamespace namespace) {
-            this.namespace = Objects.requireNonNull(namespace, "namespace");
-            return this;
-        }
-
-        /** A local address of the stack (one per call, in order; the first of a family is the default source). */
-        public Builder address(InetAddress address) {
-            addresses.add(Objects.requireNonNull(address, "address"));
-            return this;
         }
 
         /** The configuration of every connection and listener; {@link MptcpConfig#defaults()} by default. */
         public Builder config(MptcpConfig config) {
             this.config = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** Wraps the raw device, e.g. in a {@link io.mptcp4j.io.PcapDevice}; by default none. */
-        public Builder decorateDevice(UserspaceTcp.DeviceDecorator decorator) {
-            this.decorator = Objects.requireNonNull(decorator, "decorator");
-            return this;
-        }
-
-        /** The kernel receive buffer of each raw socket; 4 MiB by default. */
-        public Builder receiveBufferBytes(int bytes) {
-            this.receiveBufferBytes = bytes;
             return this;
         }
 
@@ -309,10 +279,7 @@ public final class UserspaceMptcp implements AutoCloseable {
          *         without {@code CAP_SYS_ADMIN} to enter the namespace
          */
         public UserspaceMptcp open() throws IOException {
-            if (addresses.isEmpty()) {
-                throw new IllegalStateException("a UserspaceMptcp needs at least one local address");
-            }
-            List<InetAddress> list = List.copyOf(addresses);
+            List<InetAddress> list = addresses("UserspaceMptcp");
             LinkUpdates updates = new LinkUpdates();
             LinkMonitor monitor = LinkMonitor.open(namespace, updates);
             RawSocketDevice device = null;

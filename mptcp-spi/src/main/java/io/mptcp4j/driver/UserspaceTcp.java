@@ -21,7 +21,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -368,43 +367,15 @@ public final class UserspaceTcp implements AutoCloseable {
     }
 
     /** Configures and opens a {@link UserspaceTcp}. */
-    public static final class Builder {
-        private final Set<InetAddress> addresses = new LinkedHashSet<>();
-        private NetworkNamespace namespace;
+    public static final class Builder extends RawStackBuilder<Builder> {
         private TcpConfig config = TcpConfig.defaults();
-        private DeviceDecorator decorator = device -> device;
-        private int receiveBufferBytes = 4 << 20;
 
         private Builder() {
-        }
-
-        /** The namespace of the raw sockets and port reservations; by default the calling thread's. */
-        public Builder namespace(NetworkNamespace namespace) {
-            this.namespace = Objects.requireNonNull(namespace, "namespace");
-            return this;
-        }
-
-        /** A local address of the stack (one per call, in order; the first of a family is the default source). */
-        public Builder address(InetAddress address) {
-            addresses.add(Objects.requireNonNull(address, "address"));
-            return this;
         }
 
         /** The configuration of every connection and listener; {@link TcpConfig#defaults()} by default. */
         public Builder config(TcpConfig config) {
             this.config = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** Wraps the raw device, e.g. in a {@link io.mptcp4j.io.PcapDevice}; by default none. */
-        public Builder decorateDevice(DeviceDecorator decorator) {
-            this.decorator = Objects.requireNonNull(decorator, "decorator");
-            return this;
-        }
-
-        /** The kernel receive buffer of each raw socket; 4 MiB by default. */
-        public Builder receiveBufferBytes(int bytes) {
-            this.receiveBufferBytes = bytes;
             return this;
         }
 
@@ -415,10 +386,7 @@ public final class UserspaceTcp implements AutoCloseable {
          * @throws io.mptcp4j.io.linux.InsufficientPrivilegesException without root or {@code CAP_NET_RAW}
          */
         public UserspaceTcp open() throws IOException {
-            if (addresses.isEmpty()) {
-                throw new IllegalStateException("a UserspaceTcp needs at least one local address");
-            }
-            List<InetAddress> list = List.copyOf(addresses);
+            List<InetAddress> list = addresses("UserspaceTcp");
             RawSocketDevice device = openRawDevice(namespace, list, receiveBufferBytes);
             try {
                 Device wire = decorator.decorate(device);
