@@ -1,5 +1,6 @@
 package io.mptcp4j.sim;
 
+import io.mptcp4j.core.mptcp.SubflowPorts;
 import io.mptcp4j.core.stack.NetworkStack;
 import io.mptcp4j.core.stack.PacketSink;
 import io.mptcp4j.core.time.Deadlines;
@@ -235,6 +236,33 @@ public final class SimHost {
      */
     public void pinRoute(InetAddress local, InetAddress remote) {
         pins.merge(local.getHostAddress() + ">" + remote.getHostAddress(), 1, Integer::sum);
+    }
+
+    /**
+     * What an {@code MptcpStack} on this host gives its joins: ports the TCP stack picks itself (the simulator has
+     * no kernel to reserve them from), routes pinned here.
+     */
+    public SubflowPorts subflowPorts() {
+        return new SubflowPorts() {
+            @Override
+            public int acquire(InetAddress local) {
+                return 0;
+            }
+
+            @Override
+            public void release(InetAddress local, int port) {
+            }
+
+            @Override
+            public void pinRoute(InetAddress local, InetAddress remote) {
+                SimHost.this.pinRoute(local, remote);
+            }
+
+            @Override
+            public void unpinRoute(InetAddress local, InetAddress remote) {
+                SimHost.this.unpinRoute(local, remote);
+            }
+        };
     }
 
     /** Undoes one {@link #pinRoute}. */

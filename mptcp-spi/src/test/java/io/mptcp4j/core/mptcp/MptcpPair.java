@@ -9,7 +9,6 @@ import io.mptcp4j.sim.SimHost;
 import io.mptcp4j.sim.SimNetwork;
 import io.mptcp4j.sim.TwoHostNetwork;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,26 +91,7 @@ final class MptcpPair {
         MptcpStack.Builder b = MptcpStack.builder().tcpStack(TcpStack.builder().secret(secret).build())
                 .random(new SplittableRandom(seed * 31 + host));
         if (simHost != null) {
-            b.subflowPorts(new SubflowPorts() {
-                @Override
-                public int acquire(InetAddress local) {
-                    return 0;
-                }
-
-                @Override
-                public void release(InetAddress local, int port) {
-                }
-
-                @Override
-                public void pinRoute(InetAddress local, InetAddress remote) {
-                    simHost.pinRoute(local, remote);
-                }
-
-                @Override
-                public void unpinRoute(InetAddress local, InetAddress remote) {
-                    simHost.unpinRoute(local, remote);
-                }
-            });
+            b.subflowPorts(simHost.subflowPorts());
         }
         return b.build();
     }

@@ -4,7 +4,6 @@ import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpConnection;
 import io.mptcp4j.core.mptcp.MptcpListener;
 import io.mptcp4j.core.mptcp.MptcpStack;
-import io.mptcp4j.core.mptcp.SubflowPorts;
 import io.mptcp4j.core.tcp.TcpStack;
 import io.mptcp4j.sim.ByteStreamChecker;
 import io.mptcp4j.sim.LinkConfig;
@@ -12,7 +11,6 @@ import io.mptcp4j.sim.SimHost;
 import io.mptcp4j.sim.SimNetwork;
 import io.mptcp4j.sim.TwoHostNetwork;
 
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -72,26 +70,7 @@ final class SchedulerSim {
         secret[0] = (byte) host;
         secret[1] = (byte) seed;
         return MptcpStack.builder().tcpStack(TcpStack.builder().secret(secret).build())
-                .random(new SplittableRandom(seed * 31 + host)).subflowPorts(new SubflowPorts() {
-                    @Override
-                    public int acquire(InetAddress local) {
-                        return 0;
-                    }
-
-                    @Override
-                    public void release(InetAddress local, int port) {
-                    }
-
-                    @Override
-                    public void pinRoute(InetAddress local, InetAddress remote) {
-                        simHost.pinRoute(local, remote);
-                    }
-
-                    @Override
-                    public void unpinRoute(InetAddress local, InetAddress remote) {
-                        simHost.unpinRoute(local, remote);
-                    }
-                }).build();
+                .random(new SplittableRandom(seed * 31 + host)).subflowPorts(simHost.subflowPorts()).build();
     }
 
     SimNetwork network() {
