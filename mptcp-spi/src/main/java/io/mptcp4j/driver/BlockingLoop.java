@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,6 +36,11 @@ final class BlockingLoop implements LoopRequest.Requests {
     private final List<LoopRequest<?>> parked = new ArrayList<>();
     /** Loop thread only: closed sockets whose connection has not reached CLOSED yet. */
     private final List<BlockingStream> closing = new ArrayList<>();
+    /** Loop thread only: the java.nio streams and acceptors, serviced every iteration before output. */
+    private final List<ChannelStream> streams = new ArrayList<>();
+    private final List<ChannelAcceptor> acceptors = new ArrayList<>();
+    /** Loop thread only: connected streams by their connection's local token, for their events. */
+    private final Map<Long, ChannelStream> streamsByToken = new HashMap<>();
     private final String stackName;
     private long lastSweep;
     private volatile boolean closed;
@@ -43,6 +50,7 @@ final class BlockingLoop implements LoopRequest.Requests {
         this.stackName = stackName;
         this.loop = StackEventLoop.builder(stack, device).build();
         loop.addIterationListener(this::afterIteration);
+        loop.addServiceListener(this::serviceChannels);
         loop.start();
     }
 
@@ -119,6 +127,32 @@ final class BlockingLoop implements LoopRequest.Requests {
         return request.await(Long.MAX_VALUE);
     }
 
+    /** On the loop thread: {@code stream} is serviced every iteration until it is finished with. */
+    void register(ChannelStream stream) {
+        streams.add(stream);
+    }
+
+    /** On the loop thread: {@code acceptor} is serviced every iteration until it is closed. */
+    void register(ChannelAcceptor acceptor) {
+        acceptors.add(acceptor);
+    }
+
+    /** On the loop thread: {@code stream}'s connection is established with local token {@code token}. */
+    void connected(ChannelStream stream, long token) {
+        if (token != 0) {
+            streamsByToken.put(token, stream);
+        }
+    }
+
+    /** On the loop thread: hands a stack event to the stream of its connection, if there is one. */
+    void dispatch(io.mptcp4j.core.event.SubflowEvent event) {
+        ChannelStream stream = event instanceof io.mptcp4j.core.event.SubflowEvent.ConnectionClosed
+                ? streamsByToken.remove(event.token()) : streamsByToken.get(event.token());
+        if (stream != null) {
+            stream.publish(event);
+        }
+    }
+
     /** Stops the loop (closing the device) and fails every call still waiting. Idempotent. */
     void close() {
         if (closed) {
@@ -126,6 +160,22 @@ final class BlockingLoop implements LoopRequest.Requests {
         }
         closed = true;
         loop.close();
+        boolean ended = false;
+        if (!loop.inEventLoop()) {
+            try {
+                ended = loop.awaitTermination(java.time.Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ended) { // the loop is gone: its lists are safe to read here
+            for (ChannelStream s : streams) {
+                s.stackGone();
+            }
+            for (ChannelAcceptor a : acceptors) {
+                a.stackGone();
+            }
+        }
         for (LoopRequest<?> r : tracked) {
             r.failIfPending(stackClosed());
         }
@@ -151,6 +201,23 @@ final class BlockingLoop implements LoopRequest.Requests {
     @Override
     public void forget(LoopRequest<?> request) {
         tracked.remove(request);
+    }
+
+    /** In every iteration before output: the java.nio streams and acceptors move their bytes and connections. */
+    private void serviceChannels() {
+        if (!acceptors.isEmpty()) {
+            acceptors.removeIf(a -> !a.service());
+        }
+        if (!streams.isEmpty()) {
+            int kept = 0;
+            for (int i = 0, n = streams.size(); i < n; i++) {
+                ChannelStream s = streams.get(i);
+                if (s.service()) {
+                    streams.set(kept++, s);
+                }
+            }
+            streams.subList(kept, streams.size()).clear();
+        }
     }
 
     /** After every iteration: queue again the parked requests that can progress; now and then, free ports. */

@@ -27,10 +27,12 @@ public record MptcpSocketInfo(MptcpState state, boolean fallback, boolean checks
 
     /**
      * One subflow: its ends, TCP state, data bytes sent and received on it, its address ids (RFC 8684 section 3.4;
-     * 0 for the initial subflow's addresses) and whether it is a backup (section 3.3.8).
+     * 0 for the initial subflow's addresses), whether it is a backup (section 3.3.8), its smoothed RTT (0 before
+     * the first sample) and congestion window in bytes.
      */
     public record Subflow(InetSocketAddress local, InetSocketAddress remote, TcpState state, boolean initial,
-                          long bytesSent, long bytesReceived, int localId, int remoteId, boolean backup) {
+                          long bytesSent, long bytesReceived, int localId, int remoteId, boolean backup,
+                          long rttNanos, long congestionWindow) {
     }
 
     /** On the loop thread. */
@@ -40,7 +42,8 @@ public record MptcpSocketInfo(MptcpState state, boolean fallback, boolean checks
         for (SubflowView s : c.subflows()) {
             subflows.add(new Subflow(new InetSocketAddress(s.local().address(), s.local().port()),
                     new InetSocketAddress(s.remote().address(), s.remote().port()), s.state(), s.isInitial(),
-                    s.bytesSent(), s.bytesReceived(), s.localId(), s.remoteId(), s.isBackup()));
+                    s.bytesSent(), s.bytesReceived(), s.localId(), s.remoteId(), s.isBackup(),
+                    s.smoothedRttNanos(), s.congestionWindow()));
             TcpState state = s.state();
             if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED && state != TcpState.LISTEN
                     && state != TcpState.CLOSED) {

@@ -63,6 +63,7 @@ public final class StackEventLoop implements Executor, AutoCloseable {
     private final ByteBuffer[] receiveBuffers;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Runnable> iterationListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> serviceListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Thread thread;
@@ -174,6 +175,15 @@ public final class StackEventLoop implements Executor, AutoCloseable {
         return iterationListeners.remove(listener);
     }
 
+    /**
+     * Registers {@code listener} to run on the loop thread in every iteration after input and timers and before
+     * output, so that what it hands the stack goes out in the same iteration (the java.nio streams move their
+     * bytes here). Any thread, any time.
+     */
+    public void addServiceListener(Runnable listener) {
+        serviceListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Whether {@link #close()} has been called (or the loop ended on its own). */
     public boolean isClosed() {
         return state.get() >= CLOSING;
@@ -281,8 +291,9 @@ public final class StackEventLoop implements Executor, AutoCloseable {
                 stackFailure(e);
             }
         }
+        runAll(serviceListeners);
         transmit(now);
-        notifyListeners();
+        runAll(iterationListeners);
         if (state.get() != RUNNING || moreTasks || moreInput || !tasks.isEmpty()) {
             return;
         }
@@ -369,8 +380,8 @@ public final class StackEventLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void notifyListeners() {
-        for (Runnable listener : iterationListeners) {
+    private void runAll(List<Runnable> listeners) {
+        for (Runnable listener : listeners) {
             try {
                 listener.run();
             } catch (RuntimeException | AssertionError e) {

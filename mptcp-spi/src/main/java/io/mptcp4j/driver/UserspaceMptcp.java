@@ -57,21 +57,29 @@ public final class UserspaceMptcp implements AutoCloseable {
     private final MptcpConfig config;
     private final List<InetAddress> addresses;
     private final LinkMonitor links;
-    private final SubflowEventPublisher events = new SubflowEventPublisher(ForkJoinPool.commonPool(), EVENT_BUFFER);
+    private final SubflowEventPublisher events;
 
     /** Events a subscriber may have waiting before it is failed for falling behind. */
     public static final int EVENT_BUFFER = 4096;
 
     private UserspaceMptcp(MptcpStack stack, Device device, LocalPorts ports, List<InetAddress> addresses,
-                           MptcpConfig config, LinkMonitor links) {
+                           MptcpConfig config, LinkMonitor links, SubflowEventPublisher events) {
         this.stack = stack;
+        this.events = events != null ? events : new SubflowEventPublisher(ForkJoinPool.commonPool(), EVENT_BUFFER);
         this.links = links;
         this.ports = ports;
         this.config = config;
         this.addresses = List.copyOf(addresses);
         this.blocking = new BlockingLoop(stack, device, "MPTCP");
-        // Every iteration hands the stack's events to the publisher, which drops them while nobody subscribes.
-        blocking.loop().addIterationListener(() -> events.publishFrom(stack));
+        // Every iteration hands the stack's events to the publisher, which drops them while nobody subscribes, and
+        // those of a connection with a java.nio channel to that channel's subscribers too.
+        SubflowEventPublisher publisher = this.events;
+        blocking.loop().addIterationListener(() -> {
+            for (SubflowEvent e; (e = stack.pollEvent()) != null; ) {
+                publisher.publish(e);
+                blocking.dispatch(e);
+            }
+        });
     }
 
     /**
@@ -141,6 +149,69 @@ public final class UserspaceMptcp implements AutoCloseable {
         PortLease lease = UserspaceTcp.ownAll(ports, UserspaceTcp.listenAddresses(local, addresses), port);
         return blocking.openListener(lease,
                 listenPort -> new MptcpServerSocket(blocking, stack.listen(local, listenPort, backlog, config), lease));
+    }
+
+    /**
+     * Starts a connection for a java.nio channel and returns at once; the handshake goes on in the loop and
+     * {@link ChannelStream#finishConnect} tells how it ended.
+     *
+     * @param local     the local address (null: the first of the remote's family)
+     * @param localPort the local port (0: a free one)
+     * @param config    this connection's configuration
+     * @throws java.net.SocketException if no local address fits, or the stack is closed
+     * @throws IOException              if the port cannot be had
+     */
+    public ChannelStream openStream(InetAddress local, int localPort, InetSocketAddress remote, MptcpConfig config)
+            throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(config, "config");
+        if (remote.isUnresolved()) {
+            throw new UnknownHostException(remote.getHostString());
+        }
+        blocking.ensureOpen();
+        InetAddress from = local != null ? UserspaceTcp.requireLocal(local, addresses)
+                : UserspaceTcp.localFor(remote.getAddress(), addresses);
+        int port = ports.own(from, localPort);
+        PortLease lease = new PortLease(ports, List.of(new InetSocketAddress(from, port)));
+        ChannelStream stream = new ChannelStream(blocking, remote);
+        InetSocketAddress localEnd = new InetSocketAddress(from, port);
+        try {
+            blocking.loop().execute(() -> {
+                MptcpConnection c;
+                try {
+                    c = stack.connect(blocking.loop().clock().nanos(), from, port, remote.getAddress(),
+                            remote.getPort(), config);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    lease.release();
+                    stream.failConnect(new SocketException("cannot connect to " + remote + ": " + e.getMessage()));
+                    return;
+                }
+                stream.attach(c, lease, localEnd, remote);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ports.release(from, port);
+            throw blocking.stackClosed();
+        }
+        return stream;
+    }
+
+    /**
+     * Listens for a java.nio server channel on {@code local} (null: every local address) and {@code port} (0: a
+     * free one), each accepted connection configured by {@code config}.
+     *
+     * @throws BindException if this stack listens there already
+     * @throws IOException   if the kernel refuses the port (another socket has it)
+     */
+    public ChannelAcceptor listenChannel(InetAddress local, int port, int backlog, MptcpConfig config)
+            throws IOException {
+        if (port < 0 || port > 0xFFFF || backlog < 1) {
+            throw new IllegalArgumentException("port " + port + " or backlog " + backlog + " out of range");
+        }
+        Objects.requireNonNull(config, "config");
+        blocking.ensureOpen();
+        PortLease lease = UserspaceTcp.ownAll(ports, UserspaceTcp.listenAddresses(local, addresses), port);
+        return blocking.openListener(lease,
+                listenPort -> new ChannelAcceptor(blocking, stack.listen(local, listenPort, backlog, config), lease));
     }
 
     /** The local addresses, in the order given to the builder. */
@@ -260,8 +331,25 @@ public final class UserspaceMptcp implements AutoCloseable {
     /** Configures and opens a {@link UserspaceMptcp}. */
     public static final class Builder extends RawStackBuilder<Builder> {
         private MptcpConfig config = MptcpConfig.defaults();
+        private CongestionControlRegistry congestionControl;
+        private SubflowEventPublisher events;
 
         private Builder() {
+        }
+
+        /** Where the stack's events go (it is closed with the stack); by default a publisher of its own. */
+        public Builder events(SubflowEventPublisher publisher) {
+            this.events = Objects.requireNonNull(publisher, "publisher");
+            return this;
+        }
+
+        /**
+         * The congestion control algorithms connections may name; by default the built-ins and those found with
+         * {@link java.util.ServiceLoader} ({@link CongestionControlRegistry#discover()}).
+         */
+        public Builder congestionControl(CongestionControlRegistry registry) {
+            this.congestionControl = Objects.requireNonNull(registry, "registry");
+            return this;
         }
 
         /** The configuration of every connection and listener; {@link MptcpConfig#defaults()} by default. */
@@ -293,11 +381,12 @@ public final class UserspaceMptcp implements AutoCloseable {
                 MptcpStack stack = MptcpStack.builder()
                         // Third-party congestion controllers on the class path are found here (ServiceLoader).
                         .tcpStack(TcpStack.builder().secret(randomSecret())
-                                .congestionControl(CongestionControlRegistry.discover()).build())
+                                .congestionControl(congestionControl != null ? congestionControl
+                                        : CongestionControlRegistry.discover()).build())
                         .subflowPorts(new DeviceSubflowPorts(ports, device))
                         .build();
                 list.forEach(stack::addAddress);
-                UserspaceMptcp mptcp = new UserspaceMptcp(stack, wire, ports, list, config, monitor);
+                UserspaceMptcp mptcp = new UserspaceMptcp(stack, wire, ports, list, config, monitor, events);
                 updates.attach(mptcp.blocking, stack, monitor);
                 return mptcp;
             } catch (IOException | RuntimeException | Error e) {

@@ -56,6 +56,28 @@ public final class SubflowEventPublisher implements Flow.Publisher<SubflowEvent>
         s.schedule();
     }
 
+    /**
+     * Subscribes with {@code first} already in the subscriber's buffer, ahead of every event published later:
+     * call it on the publishing thread to hand a new subscriber the present state without a gap or a duplicate.
+     * More events than the buffer holds fail the subscription with an overflow.
+     */
+    public void subscribe(Flow.Subscriber<? super SubflowEvent> subscriber, List<SubflowEvent> first) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        EventSubscription s = new EventSubscription(subscriber);
+        for (SubflowEvent e : first) {
+            s.offer(e);
+        }
+        if (closed) {
+            s.terminate(terminated);
+        } else {
+            subscriptions.add(s);
+            if (closed) {
+                s.terminate(terminated);
+            }
+        }
+        s.schedule();
+    }
+
     /** Hands {@code event} to every current subscriber. Thread-safe; ignored once closed. */
     public void publish(SubflowEvent event) {
         Objects.requireNonNull(event, "event");

@@ -140,6 +140,34 @@ public final class NamespaceLab implements AutoCloseable {
         return CommandRunner.run(full, Map.of(), timeout);
     }
 
+    /**
+     * Waits until every veth of the lab is operationally up on both hosts, as on a host whose network is up: the
+     * kernel's link watch reports a new veth running some 0.6-0.8 s after it already carries traffic, and until
+     * then a stack told by its link monitor treats the path as down.
+     *
+     * @throws IOException if they are not up within {@code timeout}
+     */
+    public NamespaceLab awaitLinksUp(Duration timeout) throws IOException {
+        for (Host h : Host.values()) {
+            try (io.mptcp4j.io.linux.LinkMonitor links = io.mptcp4j.io.linux.LinkMonitor.open(namespace(h), null)) {
+                long end = System.nanoTime() + timeout.toNanos();
+                while (!links.links().stream().filter(l -> l.name().startsWith("veth"))
+                        .allMatch(io.mptcp4j.io.linux.LinkMonitor.Link::usable)) {
+                    if (System.nanoTime() > end) {
+                        throw new IOException("the lab's links never came up: " + links.links());
+                    }
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted waiting for the lab's links");
+                    }
+                }
+            }
+        }
+        return this;
+    }
+
     /** Sets both ends of {@code path} administratively up or down. */
     public void setLinkUp(int path, boolean up) throws IOException {
         for (Host h : Host.values()) {

@@ -58,7 +58,7 @@ class SubflowLogTest {
 
         MptcpSocketInfo snapshot = new MptcpSocketInfo(MptcpState.ESTABLISHED, false, false, 1,
                 List.of(new MptcpSocketInfo.Subflow(socket("10.0.0.1", 40000), socket("10.0.0.2", 80),
-                        TcpState.ESTABLISHED, true, 7000, 8000, 0, 0, false)), 7000, 7000, null);
+                        TcpState.ESTABLISHED, true, 7000, 8000, 0, 0, false, 0, 0)), 7000, 7000, null);
         List<SubflowLog.Row> rows = log.rows(socket("10.0.0.1", 40000), socket("10.0.0.2", 80), snapshot);
 
         assertThat(rows).hasSize(3);
@@ -107,7 +107,7 @@ class SubflowLogTest {
         log.recording(() -> recordingDelegate()).get(); // fell back: the path manager never started
         MptcpSocketInfo snapshot = new MptcpSocketInfo(MptcpState.CLOSE_WAIT, true, false, 1,
                 List.of(new MptcpSocketInfo.Subflow(socket("10.0.0.1", 40000), socket("10.0.0.2", 80),
-                        TcpState.CLOSE_WAIT, true, 5, 6, 0, 0, false)), 5, 5, null);
+                        TcpState.CLOSE_WAIT, true, 5, 6, 0, 0, false, 0, 0)), 5, 5, null);
         assertThat(log.rows(socket("10.0.0.1", 40000), socket("10.0.0.2", 80), snapshot)).containsExactly(
                 new SubflowLog.Row(socket("10.0.0.1", 40000), socket("10.0.0.2", 80), 0, 0, true, false,
                         "CLOSE_WAIT", null, null, null, 5, 6));

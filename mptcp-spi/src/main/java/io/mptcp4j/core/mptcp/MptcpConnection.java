@@ -102,6 +102,7 @@ public final class MptcpConnection {
     private int subflowsCreated;
 
     private Mode mode = Mode.PENDING;
+    private FallbackReason fallbackReason;
     private MptcpState state;
     private MptcpException error;
     private boolean createdEventSent;
@@ -191,6 +192,11 @@ public final class MptcpConnection {
     }
 
     /** Whether DSS checksums are in use: either side asked for them (section 3.1) and MPTCP is in use. */
+    /** Why the connection fell back to TCP, or null if it did not (or before the handshake decided). */
+    public FallbackReason fallbackReason() {
+        return fallbackReason;
+    }
+
     public boolean isChecksumEnabled() {
         return checksums && mode == Mode.MPTCP;
     }
@@ -265,6 +271,11 @@ public final class MptcpConnection {
     /** Whether {@link #read} returns something other than 0: data, end of stream, or the connection closed. */
     public boolean isReadable() {
         return receiveBuffer.readable() > 0 || isInputShutdown() || state == MptcpState.CLOSED;
+    }
+
+    /** How many bytes {@link #write} would take now: 0 when the send buffer is full or writing is over. */
+    public int sendBufferFree() {
+        return canWrite() ? sendQueue.free() : 0;
     }
 
     /** Whether {@link #write} would take a useful number of bytes. */
@@ -590,6 +601,7 @@ public final class MptcpConnection {
         }
         // Plain TCP from the start: no keys, no events, data sequence numbers counted from 0.
         mode = Mode.FALLBACK;
+        fallbackReason = FallbackReason.PEER_NOT_MPTCP;
         startSequenceSpaces(0, 0);
         s.enterFallback(0);
     }
@@ -714,6 +726,7 @@ public final class MptcpConnection {
             return false;
         }
         mode = Mode.FALLBACK;
+        fallbackReason = reason;
         count(Counter.FALLBACKS);
         if (reason == FallbackReason.DATA_WITHOUT_MAPPING || reason == FallbackReason.DSS_MISSING_BEFORE_CONFIRMED) {
             count(Counter.DSS_FALLBACK);

@@ -1,0 +1,61 @@
+package io.mptcp4j.nio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mptcp4j.driver.MptcpSocketInfo;
+import io.mptcp4j.io.linux.KernelMptcpSocket;
+import io.mptcp4j.lab.Host;
+import io.mptcp4j.testing.RootOnly;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@RootOnly
+@Timeout(60)
+class NioSmokeInteropTest {
+
+    @Test
+    void blockingEchoOverTwoPathsWithTheKernel() throws Exception {
+        try (NioLab lab = new NioLab(2);
+             MptcpSelectorProvider provider = lab.provider(Host.CLIENT);
+             KernelMptcpSocket listener = lab.kernelListener(Host.SERVER, 7000)) {
+            CompletableFuture<Void> echo = NioLab.async("echo", () -> {
+                try (KernelMptcpSocket s = listener.accept(NioLab.WAIT)) {
+                    byte[] buf = new byte[65536];
+                    for (int n; (n = s.read(buf, 0, buf.length, NioLab.WAIT)) > 0; ) {
+                        s.write(buf, 0, n);
+                    }
+                    s.shutdownOutput();
+                }
+                return null;
+            });
+            byte[] data = new byte[4 << 20];
+            new Random(1).nextBytes(data);
+            try (SocketChannel ch = provider.openSocketChannel()) {
+                ch.connect(new InetSocketAddress(lab.address(Host.SERVER, 0), 7000));
+                CompletableFuture<Void> writer = NioLab.async("writer", () -> {
+                    ch.write(ByteBuffer.wrap(data));
+                    ch.shutdownOutput();
+                    return null;
+                });
+                ByteBuffer back = ByteBuffer.allocate(data.length + 1);
+                while (ch.read(back) >= 0) {
+                    // until the echo's end
+                }
+                writer.get(30, TimeUnit.SECONDS);
+                echo.get(30, TimeUnit.SECONDS);
+                assertThat(back.position()).isEqualTo(data.length);
+                assertThat(java.util.Arrays.equals(back.array(), 0, data.length, data, 0, data.length)).isTrue();
+                MptcpSocketInfo info = MptcpChannel.of(ch).orElseThrow().info();
+                System.out.println(info);
+                assertThat(info.fallback()).isFalse();
+                assertThat(info.subflows()).hasSize(2);
+            }
+        }
+    }
+}
