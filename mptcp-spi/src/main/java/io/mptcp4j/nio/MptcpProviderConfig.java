@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <tr><th>key</th><th>meaning</th><th>default</th></tr>
  * <tr><td>{@code mptcp4j.addresses}</td><td>local addresses or interface names the stack uses, comma-separated</td>
  *     <td>every non-loopback address of the host</td></tr>
- * <tr><td>{@code mptcp4j.scheduler}</td><td>packet scheduler name</td><td>{@code min-rtt}</td></tr>
+ * <tr><td>{@code mptcp4j.scheduler}</td><td>packet scheduler name</td><td>{@code minrtt}</td></tr>
  * <tr><td>{@code mptcp4j.congestion-control}</td><td>congestion control name</td><td>{@code cubic}</td></tr>
  * <tr><td>{@code mptcp4j.path-manager}</td><td>{@code fullmesh}, {@code ndiffports}, {@code announce},
  *     {@code none}</td><td>{@code fullmesh}</td></tr>
@@ -368,7 +368,7 @@ public final class MptcpProviderConfig {
             return this;
         }
 
-        /** The packet scheduler by name (built-in or from a ServiceLoader provider); default {@code min-rtt}. */
+        /** The packet scheduler by name (built-in or from a ServiceLoader provider); default {@code minrtt}. */
         public Builder scheduler(String name) {
             schedulerByName(Objects.requireNonNull(name, "scheduler"));
             this.scheduler = name;

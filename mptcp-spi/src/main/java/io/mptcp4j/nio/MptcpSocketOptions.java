@@ -13,7 +13,7 @@ public final class MptcpSocketOptions {
     private MptcpSocketOptions() {
     }
 
-    /** The packet scheduler's name, e.g. {@code min-rtt}, {@code round-robin}, {@code redundant}, {@code blest}. */
+    /** The packet scheduler's name, e.g. {@code minrtt}, {@code roundrobin}, {@code redundant}, {@code blest}. */
     public static final SocketOption<String> SCHEDULER = new Option<>("MPTCP_SCHEDULER", String.class);
 
     /** The congestion control's name, e.g. {@code reno}, {@code cubic}, {@code lia}, {@code olia}, {@code balia}. */

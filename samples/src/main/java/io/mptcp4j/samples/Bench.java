@@ -18,7 +18,7 @@ final class Bench implements Mptcp.Command {
     @Override
     public String summary() {
         return "benchmarks: 'bench tcp', 'bench multipath', 'bench failover' (vs the kernel, need root), "
-                + "'bench heap' (bytes per connection)";
+                + "'bench heap' (bytes per connection), 'bench spi' (java.nio SPI vs the core API)";
     }
 
     @Override
@@ -31,7 +31,8 @@ final class Bench implements Mptcp.Command {
                     + " [--warmup SECONDS] [--json FILE]\n"
                     + "  mptcp bench failover [--rate 50mbit] [--seconds N] [--fail-at SECONDS] [--repeat N]"
                     + " [--direction upload|download|both] [--warmup SECONDS] [--json FILE]\n"
-                    + "  mptcp bench heap [--connections N] [--json FILE]");
+                    + "  mptcp bench heap [--connections N] [--json FILE]\n"
+                    + "  mptcp bench spi [--seconds N] [--repeat N] [--round-trips N] [--json FILE]");
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
@@ -39,8 +40,9 @@ final class Bench implements Mptcp.Command {
             case "multipath" -> new MultipathBench().aggregation(rest);
             case "failover" -> new MultipathBench().failover(rest);
             case "heap" -> new ConnectionHeapBench().run(rest);
+            case "spi" -> new SpiBench().run(rest);
             default -> throw new Mptcp.UsageException("unknown benchmark '" + args.get(0)
-                    + "'; try tcp, multipath, failover or heap");
+                    + "'; try tcp, multipath, failover, heap or spi");
         };
     }
 }

@@ -70,4 +70,34 @@ interface ByteStream extends AutoCloseable {
             }
         };
     }
+
+    /**
+     * A blocking java.nio socket channel. A read waits as long as it takes: the channel has no read timeout of
+     * its own, and the benchmarks' timeouts only guard against a hang that a test would catch anyway.
+     */
+    static ByteStream of(java.nio.channels.SocketChannel channel) {
+        return new ByteStream() {
+            @Override
+            public void write(ByteBuffer src) throws IOException {
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+            }
+
+            @Override
+            public int read(ByteBuffer dst, Duration timeout) throws IOException {
+                return channel.read(dst);
+            }
+
+            @Override
+            public void shutdownOutput() throws IOException {
+                channel.shutdownOutput();
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
 }

@@ -1,38 +1,26 @@
 package io.mptcp4j.samples;
 
-import io.mptcp4j.core.cc.CongestionControlRegistry;
-import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpState;
 import io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
 import io.mptcp4j.core.mptcp.MptcpStatistics;
-import io.mptcp4j.core.pm.AnnouncePathManager;
-import io.mptcp4j.core.pm.FullMeshPathManager;
-import io.mptcp4j.core.pm.NDiffPortsPathManager;
 import io.mptcp4j.core.pm.PathManagers;
 import io.mptcp4j.core.pm.RemoteAddress;
-import io.mptcp4j.core.sched.PacketSchedulers;
-import io.mptcp4j.core.tcp.TcpConfig;
 import io.mptcp4j.driver.MptcpServerSocket;
 import io.mptcp4j.driver.MptcpSocket;
 import io.mptcp4j.driver.MptcpSocketInfo;
 import io.mptcp4j.driver.UserspaceMptcp;
 import io.mptcp4j.io.linux.InsufficientPrivilegesException;
-import io.mptcp4j.io.linux.LinkMonitor;
 import io.mptcp4j.io.linux.NetworkNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,12 +47,9 @@ final class Cat implements Mptcp.Command {
             + " [--announce ADDR[,ADDR...]] [--backup ADDR[,ADDR...]] [--scheduler NAME] [--cc NAME]"
             + " [--timeout SECONDS] [--checksum] [--stats]";
     /** Options with a value. */
-    static final Set<String> OPTIONS = Set.of("listen", "connect", "bind", "timeout", "path-manager",
-            "max-subflows", "announce", "backup", "scheduler", "cc");
+    static final Set<String> OPTIONS = Options.union(Set.of("listen", "connect", "timeout"), StackOptions.OPTIONS);
     /** Options without a value. */
-    static final Set<String> FLAGS = Set.of("checksum", "stats");
-    /** {@code IFF_UP} of {@code <net/if.h>}. */
-    private static final int IFF_UP = 0x1;
+    static final Set<String> FLAGS = Options.union(Set.of("stats"), StackOptions.FLAGS);
     /** How long the closing handshake may take once both streams ended. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -101,125 +86,18 @@ final class Cat implements Mptcp.Command {
             InetSocketAddress listen = o.flag("listen") ? endpoint("listen", o.text("listen", null), true) : null;
             InetSocketAddress connect = o.flag("connect") ? endpoint("connect", o.text("connect", null), false)
                     : null;
-            List<InetAddress> bind = addresses(o, "bind");
-            InetAddress source = connect == null ? null : source(bind, connect.getAddress());
-            if (connect != null && !bind.isEmpty() && source == null) {
-                throw new Mptcp.UsageException("--bind has no address of the family of --connect's address "
-                        + connect.getAddress().getHostAddress() + ": the initial subflow starts from one");
-            }
+            StackOptions.Stack stack = StackOptions.parse(o, listen, connect == null ? null : connect.getAddress());
             Duration timeout = o.flag("timeout")
                     ? Duration.ofSeconds(o.integer("timeout", 0, 1, 86_400)) : null;
-            int maxSubflows = o.integer("max-subflows", MptcpConfig.defaults().maxSubflows(), 1,
-                    MptcpConfig.MAX_SUBFLOWS);
-            List<InetAddress> announce = addresses(o, "announce");
-            List<InetAddress> backup = addresses(o, "backup");
-            String pathManager = pathManager(o, listen, announce);
-            for (InetAddress a : announce) {
-                if (!bind.isEmpty() && !bind.contains(a)) {
-                    throw new Mptcp.UsageException("--announce " + a.getHostAddress()
-                            + " is not one of the --bind addresses");
-                }
-            }
-            if (!backup.isEmpty() && bind.isEmpty()) {
-                throw new Mptcp.UsageException("--backup needs --bind: backup addresses are local addresses of the "
-                        + "stack");
-            }
-            for (InetAddress a : backup) {
-                if (!bind.contains(a)) {
-                    throw new Mptcp.UsageException("--backup " + a.getHostAddress()
-                            + " is not one of the --bind addresses");
-                }
-                if (a.equals(source)) {
-                    // RFC 8684 section 3.3.8: backup is signalled by MP_JOIN's B flag; MP_CAPABLE has none.
-                    throw new Mptcp.UsageException("--backup " + a.getHostAddress() + " is where the initial "
-                            + "subflow starts (the first --bind address of its family); only joined subflows can be "
-                            + "backups");
-                }
-            }
-            String scheduler = o.text("scheduler", PacketSchedulers.DEFAULT);
-            try {
-                PacketSchedulers.byName(scheduler);
-            } catch (IllegalArgumentException e) {
-                throw new Mptcp.UsageException("--scheduler: " + e.getMessage());
-            }
-            String congestion = o.text("cc", CongestionControlRegistry.DEFAULT_ALGORITHM);
-            CongestionControlRegistry registry = CongestionControlRegistry.discover();
-            if (registry.find(congestion).isEmpty()) {
-                throw new Mptcp.UsageException("--cc: unknown congestion control '" + congestion + "'; known: "
-                        + String.join(", ", registry.names()));
-            }
-            return new Settings(listen, connect, bind, o.flag("checksum"), o.flag("stats"), timeout, pathManager,
-                    maxSubflows, announce, backup, scheduler, congestion);
+            return new Settings(listen, connect, stack.bind(), stack.checksum(), o.flag("stats"), timeout,
+                    stack.pathManager(), stack.maxSubflows(), stack.announce(), stack.backup(), stack.scheduler(),
+                    stack.congestion());
         }
 
-        /**
-         * The path manager in effect: --path-manager if given, else {@code announce} with --announce, else
-         * {@code fullmesh}. Names that would do nothing in their role are refused: subflows are opened by the
-         * connecting side and addresses announced by the listening side (RFC 8684 section 3.4).
-         */
-        private static String pathManager(Options o, InetSocketAddress listen, List<InetAddress> announce)
-                throws Mptcp.UsageException {
-            String given = o.text("path-manager", null);
-            if (given != null) {
-                try {
-                    PathManagers.byName(given, 1, List.of());
-                } catch (IllegalArgumentException e) {
-                    throw new Mptcp.UsageException("--path-manager: " + e.getMessage());
-                }
-            }
-            if (!announce.isEmpty()) {
-                if (listen == null) {
-                    throw new Mptcp.UsageException("--announce is for the listening side (--listen): it sends "
-                            + "ADD_ADDR for this host's other addresses");
-                }
-                if (given != null && !given.equals(AnnouncePathManager.NAME)) {
-                    throw new Mptcp.UsageException("--announce goes with --path-manager " + AnnouncePathManager.NAME
-                            + " (or none given), not " + given);
-                }
-            }
-            String name = given != null ? given : announce.isEmpty() ? FullMeshPathManager.NAME
-                    : AnnouncePathManager.NAME;
-            if (name.equals(AnnouncePathManager.NAME) && listen != null
-                    && !listen.getAddress().isAnyLocalAddress()) {
-                throw new Mptcp.UsageException("--path-manager " + AnnouncePathManager.NAME + " needs --listen on "
-                        + "every address (:PORT): joins to the announced addresses must reach the listener");
-            }
-            if (given != null && listen == null && name.equals(AnnouncePathManager.NAME)) {
-                throw new Mptcp.UsageException("--path-manager " + name + " is for the listening side; the "
-                        + "connecting side opens subflows with " + FullMeshPathManager.NAME + " or "
-                        + NDiffPortsPathManager.NAME);
-            }
-            if (given != null && listen != null && (name.equals(FullMeshPathManager.NAME)
-                    || name.equals(NDiffPortsPathManager.NAME))) {
-                throw new Mptcp.UsageException("--path-manager " + name + " opens subflows from the connecting "
-                        + "side only; the listening side takes " + AnnouncePathManager.NAME + " or none");
-            }
-            return name;
-        }
-
-        /** The first of {@code bind} of {@code remote}'s family: the initial subflow's source; null if none. */
-        static InetAddress source(List<InetAddress> bind, InetAddress remote) {
-            for (InetAddress a : bind) {
-                if (a instanceof Inet4Address == remote instanceof Inet4Address) {
-                    return a;
-                }
-            }
-            return null;
-        }
-
-        /** A comma-separated list of concrete IP address literals, without repeats, in order. */
-        private static List<InetAddress> addresses(Options o, String option) throws Mptcp.UsageException {
-            Set<InetAddress> list = new LinkedHashSet<>();
-            if (o.flag(option)) {
-                for (String a : o.text(option, "").split(",", -1)) {
-                    InetAddress address = literal(option, a.strip());
-                    if (address.isAnyLocalAddress()) {
-                        throw new Mptcp.UsageException("--" + option + " needs concrete addresses, got '" + a + "'");
-                    }
-                    list.add(address);
-                }
-            }
-            return List.copyOf(list);
+        /** The stack options among these settings. */
+        StackOptions.Stack stack() {
+            return new StackOptions.Stack(bind, checksum, pathManager, maxSubflows, announce, backup, scheduler,
+                    congestion);
         }
 
         /** {@code ADDR:PORT} or {@code [IPV6]:PORT}; for --listen, {@code :PORT} means every address. */
@@ -253,7 +131,7 @@ final class Cat implements Mptcp.Command {
             }
             InetAddress address;
             if (listening) {
-                address = literal(option, host);
+                address = StackOptions.literal(option, host);
             } else {
                 try {
                     address = InetAddress.getByName(host);
@@ -262,18 +140,6 @@ final class Cat implements Mptcp.Command {
                 }
             }
             return new InetSocketAddress(address, port);
-        }
-
-        /** An IP address literal (no name lookup). */
-        private static InetAddress literal(String option, String text) throws Mptcp.UsageException {
-            if (text.isEmpty() || !(text.matches("[0-9.]+") || text.contains(":"))) {
-                throw new Mptcp.UsageException("--" + option + " needs an IP address, got '" + text + "'");
-            }
-            try {
-                return InetAddress.getByName(text);
-            } catch (UnknownHostException e) {
-                throw new Mptcp.UsageException("--" + option + " needs an IP address, got '" + text + "'");
-            }
         }
     }
 
@@ -301,29 +167,9 @@ final class Cat implements Mptcp.Command {
 
     private static int transferOrThrow(Settings s, NetworkNamespace namespace, InputStream in, OutputStream out,
                                        PrintStream err) throws IOException {
-        List<InetAddress> locals = localAddresses(s, namespace);
-        for (InetAddress a : s.announce()) {
-            if (!locals.contains(a)) {
-                throw new IOException("--announce " + a.getHostAddress() + " is not an address of this host");
-            }
-        }
+        List<InetAddress> locals = UserspaceStacks.localAddresses(s.bind(), s.listen(), s.connect(), namespace);
         SubflowLog log = new SubflowLog();
-        MptcpConfig config = MptcpConfig.builder()
-                .checksums(s.checksum())
-                .maxSubflows(s.maxSubflows())
-                .backupAddresses(Set.copyOf(s.backup()))
-                .pathManager(log.recording(PathManagers.byName(s.pathManager(), s.maxSubflows(), s.announce())))
-                .scheduler(PacketSchedulers.byName(s.scheduler()))
-                .subflowConfig(TcpConfig.builder().congestionControl(s.congestion()).build())
-                .build();
-        UserspaceMptcp.Builder builder = UserspaceMptcp.builder().config(config);
-        if (namespace != null) {
-            builder.namespace(namespace);
-        }
-        for (InetAddress a : locals) {
-            builder.address(a);
-        }
-        try (UserspaceMptcp mptcp = builder.open()) {
+        try (UserspaceMptcp mptcp = UserspaceStacks.open(s.stack(), locals, namespace, log)) {
             MptcpSocket socket;
             if (s.listen() != null) {
                 InetAddress at = s.listen().getAddress().isAnyLocalAddress() ? null : s.listen().getAddress();
@@ -333,7 +179,8 @@ final class Cat implements Mptcp.Command {
             } else {
                 // the initial subflow starts from the first --bind address of the remote's family (or the routed
                 // source); the others are joined from
-                socket = mptcp.connect(Settings.source(locals, s.connect().getAddress()), s.connect(), s.timeout());
+                socket = mptcp.connect(StackOptions.source(locals, s.connect().getAddress()), s.connect(),
+                        s.timeout());
             }
             try {
                 return exchange(socket, in, out, err, s.stats() ? new Stats(s.pathManager(), log, mptcp) : null);
@@ -384,7 +231,7 @@ final class Cat implements Mptcp.Command {
         }
         MptcpSocketInfo before = socket.info();
         socket.close();
-        MptcpSocketInfo after = awaitClosed(socket);
+        MptcpSocketInfo after = UserspaceStacks.awaitClosed(socket, CLOSE_WAIT);
         if (stats != null) {
             err.println(json(before, received, stats.pathManager(),
                     stats.log().rows(socket.localAddress(), socket.remoteAddress(), before),
@@ -401,21 +248,6 @@ final class Cat implements Mptcp.Command {
             return 1;
         }
         return 0;
-    }
-
-    private static MptcpSocketInfo awaitClosed(MptcpSocket socket) throws IOException {
-        long end = System.nanoTime() + CLOSE_WAIT.toNanos();
-        MptcpSocketInfo info = socket.info();
-        while (info.state() != MptcpState.CLOSED && System.nanoTime() < end) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted");
-            }
-            info = socket.info();
-        }
-        return info;
     }
 
     /** The join and address counters {@code --stats} reports (RFC 8684 sections 3.2, 3.3.8, 3.4). */
@@ -476,54 +308,9 @@ final class Cat implements Mptcp.Command {
         return text == null ? "null" : "\"" + text + "\"";
     }
 
-    private static String address(InetSocketAddress a) {
+    /** {@code ADDR:PORT}, IPv6 as {@code [ADDR]:PORT}. */
+    static String address(InetSocketAddress a) {
         String host = a.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-    }
-
-    /**
-     * --bind's addresses; else the --listen address (for a wildcard, every address of its family on an interface
-     * that is up, from rtnetlink: the JDK's interface list mixes the process's namespace with the thread's), or
-     * the source address the kernel would route from; all in {@code namespace} (null: the current one).
-     */
-    private static List<InetAddress> localAddresses(Settings s, NetworkNamespace namespace) throws IOException {
-        if (!s.bind().isEmpty()) {
-            return s.bind();
-        }
-        if (s.listen() != null) {
-            if (!s.listen().getAddress().isAnyLocalAddress()) {
-                return List.of(s.listen().getAddress());
-            }
-            List<InetAddress> all = new ArrayList<>();
-            try (LinkMonitor links = LinkMonitor.open(namespace, null)) {
-                for (LinkMonitor.Link link : links.links()) {
-                    for (LinkMonitor.LinkAddress a : link.addresses()) {
-                        boolean sameFamily = a.address() instanceof Inet4Address
-                                == s.listen().getAddress() instanceof Inet4Address;
-                        // administratively up (IFF_UP) is enough: a link still coming up is usable in a moment
-                        if ((link.flags() & IFF_UP) != 0 && sameFamily && !a.address().isLinkLocalAddress()) {
-                            all.add(a.address());
-                        }
-                    }
-                }
-            }
-            if (all.isEmpty()) {
-                throw new IOException("no local address to listen on; give --bind");
-            }
-            return all;
-        }
-        return namespace == null ? routedSource(s.connect()) : namespace.call(() -> routedSource(s.connect()));
-    }
-
-    /** The source address the kernel would route from to {@code remote} (in the calling thread's namespace). */
-    private static List<InetAddress> routedSource(InetSocketAddress remote) throws IOException {
-        try (DatagramSocket probe = new DatagramSocket()) { // no packet is sent: connect only picks a route
-            probe.connect(remote);
-            InetAddress source = probe.getLocalAddress();
-            if (source == null || source.isAnyLocalAddress()) {
-                throw new IOException("no route to " + remote.getAddress().getHostAddress() + "; give --bind");
-            }
-            return List.of(source);
-        }
     }
 }

@@ -23,7 +23,7 @@ public final class Mptcp {
         int run(List<String> args) throws Exception;
     }
 
-    static final List<Command> COMMANDS = List.of(new HandshakeDemo(), new Bench(), new Cat());
+    static final List<Command> COMMANDS = List.of(new HandshakeDemo(), new Bench(), new Cat(), new Perf());
 
     public static void main(String[] args) {
         System.exit(run(args));

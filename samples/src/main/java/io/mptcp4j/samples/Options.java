@@ -66,6 +66,16 @@ final class Options {
         return new Options(command, values);
     }
 
+    /** The option names of several groups together (a command's own and those it shares with others). */
+    @SafeVarargs
+    static Set<String> union(Set<String>... groups) {
+        Set<String> all = new java.util.HashSet<>();
+        for (Set<String> g : groups) {
+            all.addAll(g);
+        }
+        return Set.copyOf(all);
+    }
+
     /** Whether the flag (or option) {@code name} was given. */
     boolean flag(String name) {
         return values.containsKey(name);
@@ -91,6 +101,59 @@ final class Options {
         } catch (NumberFormatException e) {
             throw new Mptcp.UsageException("--" + name + " must be an integer, got '" + v + "'");
         }
+    }
+
+    /** The option's value as a number within {@code [min, max]} (like {@code 2} or {@code 0.5}), or {@code fallback}. */
+    double decimal(String name, double fallback, double min, double max) throws Mptcp.UsageException {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        double n;
+        try {
+            n = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new Mptcp.UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+        if (!(n >= min && n <= max)) { // also refuses NaN
+            throw new Mptcp.UsageException("--" + name + " must be between " + plain(min) + " and " + plain(max)
+                    + ", got " + v);
+        }
+        return n;
+    }
+
+    /**
+     * The option's value as a byte count within {@code [min, max]}: a whole number, optionally with the binary
+     * suffix {@code K}, {@code M} or {@code G} (KiB, MiB, GiB, as iperf reads them); or {@code fallback}.
+     */
+    long byteCount(String name, long fallback, long min, long max) throws Mptcp.UsageException {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        String digits = v;
+        int shift = 0;
+        char last = v.isEmpty() ? ' ' : Character.toUpperCase(v.charAt(v.length() - 1));
+        if (last == 'K' || last == 'M' || last == 'G') {
+            shift = last == 'K' ? 10 : last == 'M' ? 20 : 30;
+            digits = v.substring(0, v.length() - 1);
+        }
+        long n;
+        try {
+            n = Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new Mptcp.UsageException("--" + name + " must be a byte count like 1000000, 512K, 100M or 2G, got '"
+                    + v + "'");
+        }
+        if (n < 0 || n > max >> shift || n << shift < min) { // n <= max >> shift: the shift cannot overflow
+            throw new Mptcp.UsageException("--" + name + " must be between " + min + " and " + max + " bytes, got "
+                    + v);
+        }
+        return n << shift;
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** The option's value, which must be one of {@code choices}, or {@code fallback}. */

@@ -8,7 +8,9 @@ import io.mptcp4j.driver.MptcpSocketInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -59,12 +61,7 @@ final class SubflowLog {
      * close, those still open with the snapshot's, and any the log never saw (a fallback) from the snapshot.
      */
     synchronized List<Row> rows(InetSocketAddress local, InetSocketAddress remote, MptcpSocketInfo snapshot) {
-        Connection c = null;
-        for (Connection candidate : connections) {
-            if (candidate.isInitial(local, remote)) {
-                c = candidate;
-            }
-        }
+        Connection c = connection(local, remote);
         List<Row> rows = new ArrayList<>();
         List<MptcpSocketInfo.Subflow> unmatched = new ArrayList<>(snapshot.subflows());
         if (c != null) {
@@ -103,6 +100,66 @@ final class SubflowLog {
             }
         }
         return List.of();
+    }
+
+    /** A subflow's two ends. */
+    record Ends(InetSocketAddress local, InetSocketAddress remote) {
+    }
+
+    /** A subflow's counters read from the subflow itself; {@code smoothedRttNanos} is 0 before the first sample. */
+    record Live(String state, boolean backup, long bytesSent, long bytesReceived, long smoothedRttNanos) {
+    }
+
+    /**
+     * Every subflow of that connection that no path manager callback reported closed, read from the subflow
+     * itself: its state, backup flag, counters and smoothed RTT (RFC 6298), which {@link MptcpSocketInfo} does
+     * not carry. This includes the subflows a connection took off its list when it closed as a whole (it tells the
+     * path manager nothing then), with their final counters. Call it on the stack's thread, e.g. through
+     * {@code UserspaceMptcp.eventLoop().submit}: the subflow views are live and confined to that thread.
+     */
+    synchronized Map<Ends, Live> live(InetSocketAddress local, InetSocketAddress remote) {
+        Map<Ends, Live> live = new LinkedHashMap<>();
+        Connection c = connection(local, remote);
+        if (c != null) {
+            for (Entry e : c.entries) {
+                if (e.downAt == UNKNOWN) {
+                    SubflowView v = e.view;
+                    live.put(new Ends(e.local, e.remote), new Live(v.state().name(), v.isBackup(), v.bytesSent(),
+                            v.bytesReceived(), v.smoothedRttNanos()));
+                }
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Like {@link #rows}, but every subflow the log saw with the counters of the subflow itself, so that it is
+     * right after the connection closed too (see {@link #live}); empty for a connection the log never saw (a
+     * fallback). On the stack's thread only.
+     */
+    synchronized List<Row> finalRows(InetSocketAddress local, InetSocketAddress remote) {
+        List<Row> rows = new ArrayList<>();
+        Connection c = connection(local, remote);
+        if (c != null) {
+            for (Entry e : c.entries) {
+                SubflowView v = e.view;
+                rows.add(new Row(e.local, e.remote, e.localId, e.remoteId, e.initial, v.isBackup(),
+                        v.state().name(), millis(e.upAt, c.establishedAt), millis(e.downAt, c.establishedAt),
+                        e.reason, v.bytesSent(), v.bytesReceived()));
+            }
+        }
+        return rows;
+    }
+
+    /** The last connection whose initial subflow is {@code local -> remote} (ports are reused only much later). */
+    private Connection connection(InetSocketAddress local, InetSocketAddress remote) {
+        Connection c = null;
+        for (Connection candidate : connections) {
+            if (candidate.isInitial(local, remote)) {
+                c = candidate;
+            }
+        }
+        return c;
     }
 
     private static Long millis(long at, long origin) {

@@ -3,7 +3,6 @@ package io.mptcp4j.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.io.linux.KernelMptcpSocket;
-import io.mptcp4j.io.linux.LinkMonitor;
 import io.mptcp4j.io.linux.StreamProtocol;
 import io.mptcp4j.lab.EndpointFlag;
 import io.mptcp4j.lab.ExecResult;
@@ -424,35 +423,8 @@ class CatMultipathInteropTest {
         return NamespaceLab.builder().paths(paths).ipv6(false).shapeAll(RATE);
     }
 
-    /**
-     * Builds the lab and waits until every veth is operationally up on both hosts, as a host whose network is up
-     * (the kernel's link watch reports a new veth running some 0.6-0.8 s after it carries traffic; until then the
-     * stack, told by its link monitor, treats the path as down).
-     */
     private static NamespaceLab settled(NamespaceLabBuilder builder) throws IOException {
-        NamespaceLab lab = builder.build();
-        try {
-            for (Host h : Host.values()) {
-                try (LinkMonitor links = LinkMonitor.open(lab.namespace(h), null)) {
-                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (!links.links().stream().filter(l -> l.name().startsWith("veth"))
-                            .allMatch(LinkMonitor.Link::usable)) {
-                        if (System.nanoTime() > end) {
-                            throw new IOException("the lab's links never came up: " + links.links());
-                        }
-                        Thread.sleep(5);
-                    }
-                }
-            }
-            return lab;
-        } catch (IOException | RuntimeException | Error e) {
-            lab.close();
-            throw e;
-        } catch (InterruptedException e) {
-            lab.close();
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        }
+        return LabFixtures.settled(builder);
     }
 
     private static String server(NamespaceLab lab, int path) {
@@ -538,17 +510,7 @@ class CatMultipathInteropTest {
     }
 
     private static <T> CompletableFuture<T> async(Callable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "cat-multipath-test");
-        t.setDaemon(true);
-        t.start();
-        return f;
+        return LabFixtures.async("cat-multipath-test", task);
     }
 
     private static void report(String what, Exchange x, Map<String, Long> after, Map<String, Long> before) {
