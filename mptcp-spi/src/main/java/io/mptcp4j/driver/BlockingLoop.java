@@ -144,6 +144,11 @@ final class BlockingLoop implements LoopRequest.Requests {
         }
     }
 
+    /** On the loop thread: a stream whose connection reports no events is done with its token. */
+    void forget(long token) {
+        streamsByToken.remove(token);
+    }
+
     /** On the loop thread: hands a stack event to the stream of its connection, if there is one. */
     void dispatch(io.mptcp4j.core.event.SubflowEvent event) {
         ChannelStream stream = event instanceof io.mptcp4j.core.event.SubflowEvent.ConnectionClosed

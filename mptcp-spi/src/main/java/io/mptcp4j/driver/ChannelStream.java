@@ -59,9 +59,12 @@ public final class ChannelStream {
     private InetSocketAddress localAddress;
     private InetSocketAddress remoteAddress;
     private volatile long token;
+    /** Set by the loop once the connection runs as plain TCP (RFC 8684 section 3.7). */
+    private volatile boolean fallback;
 
     // Loop thread only.
     private MptcpConnection connection;
+    private boolean closedEventPublished;
     private PortLease lease;
     private boolean outputShutdownDone;
     private boolean closeDone;
@@ -353,6 +356,11 @@ public final class ChannelStream {
         };
     }
 
+    /** Whether the connection fell back to plain TCP (as far as the loop has seen; false before connecting). */
+    public boolean isFallback() {
+        return fallback;
+    }
+
     /** The connection's local token (unsigned 32-bit), once connected; 0 before. */
     public long token() {
         return token;
@@ -464,6 +472,7 @@ public final class ChannelStream {
     void publish(SubflowEvent event) {
         events.publish(event);
         if (event instanceof SubflowEvent.ConnectionClosed) {
+            closedEventPublished = true;
             events.close();
         }
     }
@@ -491,10 +500,15 @@ public final class ChannelStream {
                         : new SocketException("connection to " + remoteAddress + " closed during the handshake");
             }
             if (connected) {
+                if (!fallback && c.isFallback()) {
+                    fallback = true;
+                }
                 if (inputShutdown) {
                     discardInput(c);
                 } else if (!endOfStream && in.free() > 0 && c.isReadable()) {
-                    if (in.fillFrom(c) < 0) {
+                    if (in.fillFrom(c) < 0 && c.error() == null) {
+                        // The connection's read gives -1 when it closed by a reset too: that is a failure (below),
+                        // which reads must report, not the end of the stream.
                         endOfStream = true;
                     }
                 }
@@ -522,8 +536,14 @@ public final class ChannelStream {
                 }
                 outputShutdownDone = true;
             }
-            if (token == 0 && c.isClosed()) {
-                events.close(); // a connection without keys has no events, not even ConnectionClosed
+            if (c.isClosed() && !c.hasEvents() && !closedEventPublished) {
+                // Fallen back at the handshake: the stack reports nothing for it, not even its end; this
+                // connection's subscribers still get ConnectionClosed, then completion.
+                closedEventPublished = true;
+                events.publish(new SubflowEvent.ConnectionClosed(token, loop.loop().clock().nanos(),
+                        c.error() == null ? null : c.error().getMessage()));
+                events.close();
+                loop.forget(token);
             }
             if (closeDone && c.isClosed() && !released) {
                 released = true;

@@ -75,18 +75,19 @@ final class ChannelOptions {
         if (!supported.contains(name)) {
             throw new UnsupportedOperationException("'" + name + "' not supported");
         }
-        if (value == null && name != StandardSocketOptions.SO_LINGER) {
-            throw new IllegalArgumentException("Invalid value 'null'");
+        if (!name.type().isInstance(value)) {
+            // As the JDK: null (SO_LINGER's too) or a value of another type, passed through a raw SocketOption.
+            throw new IllegalArgumentException("Invalid value '" + value + "'");
         }
         Object v = value;
         if (name == StandardSocketOptions.SO_RCVBUF || name == StandardSocketOptions.SO_SNDBUF) {
             int n = (Integer) value;
-            if (n <= 0) {
+            if (n < 0) { // the JDK refuses negative sizes only; 0 goes to the kernel, which rounds it up
                 throw new IllegalArgumentException("Invalid send/receive buffer size");
             }
             v = Math.max(MptcpConfig.MIN_BUFFER, Math.min(MptcpConfig.MAX_BUFFER, n)); // clamped, as the kernel does
         } else if (name == StandardSocketOptions.SO_LINGER) {
-            int n = value == null ? -1 : (Integer) value;
+            int n = (Integer) value;
             v = n < 0 ? -1 : Math.min(n, 65535);
         } else if (name == MptcpSocketOptions.SCHEDULER) {
             if (!value.equals(defaults.scheduler())) {

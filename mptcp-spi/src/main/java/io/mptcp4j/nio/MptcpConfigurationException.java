@@ -13,6 +13,7 @@ public class MptcpConfigurationException extends IllegalArgumentException {
 
     private final String setting;
     private final String value;
+    private final String problem;
     private final List<String> validValues;
 
     public MptcpConfigurationException(String setting, String value, String problem, List<String> validValues) {
@@ -20,6 +21,7 @@ public class MptcpConfigurationException extends IllegalArgumentException {
                 + (validValues.isEmpty() ? "" : " (known: " + String.join(", ", validValues) + ")"));
         this.setting = setting;
         this.value = value;
+        this.problem = problem;
         this.validValues = List.copyOf(validValues);
     }
 
@@ -31,6 +33,11 @@ public class MptcpConfigurationException extends IllegalArgumentException {
     /** The value that was refused. */
     public String value() {
         return value;
+    }
+
+    /** What is wrong with the value, e.g. "unknown packet scheduler". */
+    public String problem() {
+        return problem;
     }
 
     /** The values that would be accepted, when they form a list; else empty. */

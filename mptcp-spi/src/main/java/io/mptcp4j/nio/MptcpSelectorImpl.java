@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The mptcp4j {@link Selector}: one selector for the channels of the userspace stack and for those of the
@@ -25,6 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #readinessChanged()}) when a readiness bit appears. The flag {@link #blocked} is set before the
  * readiness is read and read by the channels after they changed it, so a change is either seen by the selection
  * or wakes it.
+ *
+ * <p>Those wake-ups are the selector's own business: a blocking selection that wakes with nothing selected goes
+ * back to waiting (with what is left of its timeout) unless the application called {@link #wakeup()}, the thread
+ * was interrupted or the selector closed. Without that, a wake-up for a bit nobody is interested in, or one that
+ * came between two selections and stayed pending in the platform selector, would end a selection early with 0,
+ * which {@link Selector#select(long)} does not allow.
  */
 final class MptcpSelectorImpl extends AbstractSelector {
 
@@ -34,6 +41,8 @@ final class MptcpSelectorImpl extends AbstractSelector {
     private final Set<SelectionKey> selected = new HashSet<>();
     private final Set<SelectionKey> publicSelected = new UngrowableSet(selected);
     private volatile boolean blocked;
+    /** The application called {@link #wakeup()}: the selection in progress, or else the next one, returns. */
+    private volatile boolean wakeupPending;
 
     MptcpSelectorImpl(MptcpSelectorProvider provider, Selector platform) {
         super(provider);
@@ -72,6 +81,7 @@ final class MptcpSelectorImpl extends AbstractSelector {
 
     @Override
     public Selector wakeup() {
+        wakeupPending = true;
         platform.wakeup();
         return this;
     }
@@ -132,43 +142,79 @@ final class MptcpSelectorImpl extends AbstractSelector {
         }
     }
 
+    /** A selection: {@code timeout} -1 for selectNow, 0 for no limit, else milliseconds. */
     private int doSelect(long timeout) throws IOException {
         ensureOpen();
         synchronized (this) {
             synchronized (publicSelected) {
                 ensureOpen();
                 processCancelled();
-                syncPlatformKeys();
+                if (timeout < 0) {
+                    wakeupPending = false; // selectNow clears the effect of earlier wakeups
+                    syncPlatformKeys();
+                    platform.selectNow();
+                    int updated = collect();
+                    processCancelled();
+                    return updated;
+                }
+                long deadline = timeout == 0 ? Long.MAX_VALUE
+                        : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
                 int updated;
                 try {
-                    blocked = timeout >= 0;
-                    boolean ready = false;
-                    if (blocked) {
-                        for (MptcpSelectionKey k : keys) {
-                            if (k.isValid() && (k.mptcpChannel().userspaceReadyOps() & k.rawInterestOps()) != 0) {
-                                ready = true;
-                                break;
-                            }
-                        }
-                    }
-                    if (ready || timeout < 0) {
-                        platform.selectNow();
-                    } else {
+                    begin();
+                    while (true) {
+                        long wait = waitMillis(timeout, deadline);
+                        boolean sawReady;
                         try {
-                            begin();
-                            platform.select(timeout);
+                            blocked = true;
+                            syncPlatformKeys();
+                            boolean userspace = userspaceReady();
+                            int platformReady = wait < 0 || wakeupPending || userspace ? platform.selectNow()
+                                    : platform.select(wait);
+                            sawReady = userspace || platformReady > 0;
                         } finally {
-                            end();
+                            blocked = false;
                         }
+                        updated = collect();
+                        processCancelled();
+                        // A ready key ends the selection even if it was selected already and gained nothing (then
+                        // 0 is returned, as by the JDK, whose level-triggered poll does the same): waiting on would
+                        // spin on that readiness.
+                        if (updated > 0 || sawReady || wait < 0 || wakeupPending
+                                || Thread.currentThread().isInterrupted() || !isOpen()) {
+                            break;
+                        }
+                        // Woken for the selector's own reasons (see the class comment): wait again.
                     }
                 } finally {
-                    blocked = false;
+                    end();
                 }
-                updated = collect();
-                processCancelled();
+                wakeupPending = false; // consumed by this selection
                 return updated;
             }
         }
+    }
+
+    /** How long the platform selector may block: 0 without a limit, -1 when the time is up. */
+    private static long waitMillis(long timeout, long deadline) {
+        if (timeout == 0) {
+            return 0;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return -1;
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)); // rounded up, never 0 (no limit)
+    }
+
+    /** Whether an MPTCP key is ready for its interest set now. */
+    private boolean userspaceReady() {
+        for (MptcpSelectionKey k : keys) {
+            if (k.isValid() && (k.mptcpChannel().userspaceReadyOps() & k.rawInterestOps()) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Registers new platform channels with the platform selector and brings their interest sets up to date. */

@@ -88,6 +88,8 @@ public class MptcpSelectorProvider extends SelectorProvider implements AutoClose
      * shows at start-up. Harmless if it is open.
      *
      * @throws io.mptcp4j.io.linux.InsufficientPrivilegesException without root or CAP_NET_RAW
+     * @throws MptcpConfigurationException                         for a namespace that does not exist, or no
+     *                                                             usable local address
      * @throws IOException                                         if the stack cannot open for another reason
      */
     public void open() throws IOException {
@@ -214,8 +216,8 @@ public class MptcpSelectorProvider extends SelectorProvider implements AutoClose
                 if (config.namespace() != null) {
                     NetworkNamespace ns = NetworkNamespace.named(config.namespace());
                     if (!ns.exists()) {
-                        throw new SocketException("mptcp4j.namespace: no network namespace '" + config.namespace()
-                                + "' (ip netns list)");
+                        throw new MptcpConfigurationException("namespace", config.namespace(),
+                                "no such network namespace (see ip netns list)", List.of());
                     }
                     b.namespace(ns);
                     addresses = ns.call(() -> localAddresses(config.localAddresses()));
@@ -223,8 +225,9 @@ public class MptcpSelectorProvider extends SelectorProvider implements AutoClose
                     addresses = localAddresses(config.localAddresses());
                 }
                 if (addresses.isEmpty()) {
-                    throw new SocketException("mptcp4j found no usable local address (want an interface that is up,"
-                            + " with an address that is not loopback or link-local; or set mptcp4j.addresses)");
+                    throw new MptcpConfigurationException("addresses", String.join(",", config.localAddresses()),
+                            "no usable local address (want an interface that is up, with an address that is not"
+                                    + " loopback or link-local)", List.of());
                 }
                 addresses.forEach(b::address);
                 stack = b.open();

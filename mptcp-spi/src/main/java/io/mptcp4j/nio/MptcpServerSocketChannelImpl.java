@@ -143,11 +143,13 @@ final class MptcpServerSocketChannelImpl extends ServerSocketChannel implements 
                         completed = c != null;
                         return c;
                     }
-                    if (!isOpen()) {
-                        return null;
-                    }
                     waitForConnection(a, p);
-                    if (Thread.currentThread().isInterrupted()) {
+                    // The wait may have blocked in a selector, whose own begin/end replaced this channel's
+                    // interruptor, and Thread.interrupt sets the interrupt status before it runs an interruptor:
+                    // begin() again puts ours back and, on an interrupted thread, closes the channel now, so that
+                    // end() reports ClosedByInterruptException (or AsynchronousCloseException) and never a null.
+                    begin();
+                    if (!isOpen()) {
                         return null;
                     }
                 }
@@ -213,6 +215,10 @@ final class MptcpServerSocketChannelImpl extends ServerSocketChannel implements 
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         synchronized (stateLock) {
             ensureOpen();
+            if (ChannelOptions.isMptcp(name) && localAddress != null && options.supported().contains(name)) {
+                // The listener took its connections' configuration when it bound (see MptcpSocketOptions).
+                throw new IllegalStateException(name + " can only be set before the channel binds");
+            }
             options.set(name, value);
             ServerSocketChannel p = platform;
             if (p != null && !ChannelOptions.isMptcp(name)) {
@@ -295,6 +301,13 @@ final class MptcpServerSocketChannelImpl extends ServerSocketChannel implements 
     @Override
     public void removeSelector(MptcpSelectorImpl selector) {
         selectors.remove(selector);
+    }
+
+    /** The address listened on, kept after the channel closes, for the server socket adaptor; null if unbound. */
+    InetSocketAddress localAddressKept() {
+        synchronized (stateLock) {
+            return localAddress;
+        }
     }
 
     boolean isBound() {

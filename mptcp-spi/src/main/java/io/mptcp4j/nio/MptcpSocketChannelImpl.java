@@ -92,13 +92,14 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
 
     @Override
     public boolean isMptcp() {
-        return stream != null && isConnected();
+        ChannelStream s = stream;
+        return s != null && connectedState() && !s.isFallback(); // as documented: false after a fallback
     }
 
     @Override
     public MptcpSocketInfo info() throws IOException {
         ChannelStream s = stream;
-        if (s == null || !isConnected()) {
+        if (s == null || !connectedState()) {
             throw new NotYetConnectedException();
         }
         return s.info();
@@ -138,11 +139,8 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
             if (state == PENDING) {
                 throw new ConnectionPendingException();
             }
-            if (state == CONNECTED) {
-                throw new AlreadyConnectedException();
-            }
-            if (bound != null || platform != null) {
-                throw new AlreadyBoundException();
+            if (state == CONNECTED || bound != null || platform != null) {
+                throw new AlreadyBoundException(); // a connected channel is bound (the JDK's order of checks)
             }
             InetSocketAddress isa = local == null ? new InetSocketAddress(0) : checkAddress(local);
             if (mptcp.toPlatform(isa) || !isa.getAddress().isAnyLocalAddress() && !isStackAddress(isa)) {
@@ -210,13 +208,19 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
         }
         boolean completed = false;
         try {
-            begin();
-            completed = s.finishConnect(true);
+            try {
+                begin();
+                completed = s.finishConnect(true);
+                if (!completed) {
+                    rearm(); // closed or interrupted
+                }
+            } finally {
+                end(completed);
+            }
         } catch (IOException e) {
+            // After end(): closing first would make end() report an AsynchronousCloseException instead of e.
             close();
             throw e;
-        } finally {
-            end(completed);
         }
         markConnected();
         return true;
@@ -238,7 +242,9 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
                     return;
                 }
             } finally {
-                configureBlocking(true);
+                if (isOpen()) { // a connect refused at once closed the channel: its exception must get through
+                    configureBlocking(true);
+                }
             }
         }
         SocketChannel p = platform;
@@ -254,8 +260,12 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
                     }
                     Thread.sleep(1);
                 }
+            } catch (IOException e) {
+                mirrorClose(p); // a failed connect closed the platform channel: this one follows, as in the JDK
+                throw e;
             } catch (InterruptedException e) {
                 close();
+                Thread.currentThread().interrupt(); // as ClosedByInterruptException promises
                 throw new java.nio.channels.ClosedByInterruptException();
             } finally {
                 if (p.isOpen()) {
@@ -267,20 +277,23 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
         ChannelStream s = stream;
         boolean ok = false;
         try {
-            begin();
-            while (!(ok = s.finishConnect(false))) {
-                if (System.nanoTime() - deadline >= 0) {
-                    break;
+            try {
+                begin();
+                while (!(ok = s.finishConnect(false))) {
+                    if (System.nanoTime() - deadline >= 0 || !isOpen()) {
+                        break;
+                    }
+                    Thread.sleep(1);
                 }
-                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                rearm();
+            } finally {
+                end(ok);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
-            close();
+            close(); // after end(), which would otherwise turn e into an AsynchronousCloseException
             throw e;
-        } finally {
-            end(ok);
         }
         if (!ok) {
             close();
@@ -311,24 +324,40 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
             }
             s = stream;
         }
+        boolean blocking = isBlocking();
         boolean done = false;
         try {
-            if (isBlocking()) {
-                begin();
+            try {
+                if (blocking) {
+                    begin();
+                }
+                done = s.finishConnect(blocking);
+                if (blocking && !done) {
+                    rearm(); // closed or interrupted
+                }
+            } finally {
+                if (blocking) {
+                    end(done);
+                }
             }
-            done = s.finishConnect(isBlocking());
         } catch (IOException e) {
-            close();
+            close(); // after end(), which would otherwise turn e into an AsynchronousCloseException
             throw e;
-        } finally {
-            if (isBlocking()) {
-                end(done);
-            }
         }
         if (done) {
             markConnected();
         }
         return done;
+    }
+
+    /**
+     * After a blocking wait that ended without its result (the channel closed, or the thread interrupted):
+     * {@link #begin()} again. Thread.interrupt sets the interrupt status before it runs the channel's interruptor,
+     * so a waiting thread may wake before the channel is closed; begin() on an interrupted thread closes the
+     * channel itself (once), so that {@code end} reports ClosedByInterruptException rather than a result.
+     */
+    private void rearm() {
+        begin();
     }
 
     private void markConnected() {
@@ -349,12 +378,18 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
         }
     }
 
+    /** Whether the channel is connected; as in the JDK, a closed channel is not. */
     @Override
     public boolean isConnected() {
         SocketChannel p = platform;
         if (p != null) {
             return p.isConnected();
         }
+        return isOpen() && connectedState();
+    }
+
+    /** Whether the MPTCP connection completed, the channel closed since or not. */
+    private boolean connectedState() {
         synchronized (stateLock) {
             return state == CONNECTED;
         }
@@ -367,7 +402,7 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
             return p.isConnectionPending();
         }
         synchronized (stateLock) {
-            return state == PENDING;
+            return state == PENDING && isOpen(); // a failed or closed connect is not pending (the JDK)
         }
     }
 
@@ -404,6 +439,9 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
                     return -1;
                 }
             }
+            if (!anyRemaining(dsts, offset, length)) {
+                return 0; // no room: at once, blocking or not, as the JDK
+            }
             boolean blocking = isBlocking();
             long n = 0;
             try {
@@ -411,6 +449,9 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
                     begin();
                 }
                 n = s.read(dsts, offset, length, blocking);
+                if (blocking && n == 0) {
+                    rearm(); // a blocking read ends without bytes only when closed or interrupted
+                }
                 return n;
             } finally {
                 if (blocking) {
@@ -457,6 +498,9 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
                 }
                 n = s.write(srcs, offset, length, blocking);
                 completed = !blocking || !anyRemaining(srcs, offset, length);
+                if (!completed) {
+                    rearm(); // a blocking write ends early only when interrupted
+                }
                 return n;
             } finally {
                 if (blocking) {
@@ -648,6 +692,35 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
     @Override
     public void removeSelector(MptcpSelectorImpl selector) {
         selectors.remove(selector);
+    }
+
+    /**
+     * The local address, kept after the channel closes (as a {@link Socket} keeps it), for the socket adaptor; null
+     * if never bound.
+     */
+    InetSocketAddress localAddressKept() {
+        SocketChannel p = platform;
+        if (p != null) {
+            return (InetSocketAddress) p.socket().getLocalSocketAddress();
+        }
+        synchronized (stateLock) {
+            ChannelStream s = stream;
+            if (s != null && s.localAddress() != null) {
+                return s.localAddress();
+            }
+            return bound;
+        }
+    }
+
+    /** The remote address, kept after the channel closes, for the socket adaptor; null if never connected. */
+    InetSocketAddress remoteAddressKept() {
+        SocketChannel p = platform;
+        if (p != null) {
+            return (InetSocketAddress) p.socket().getRemoteSocketAddress();
+        }
+        synchronized (stateLock) {
+            return state == CONNECTED ? stream.remoteAddress() : null;
+        }
     }
 
     /** The platform channel, for the socket adaptor (null when MPTCP or undecided). */

@@ -207,12 +207,9 @@ final class ServerSocketAdaptor extends ServerSocket {
                 : "ServerSocket[addr=" + a.getAddress() + ",localport=" + a.getPort() + "]";
     }
 
+    /** java.net.ServerSocket keeps its address after it closes: the channel's, unchecked. */
     private InetSocketAddress local() {
-        try {
-            return (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return channel.localAddressKept();
     }
 
     private <T> void set(SocketOption<T> name, T value) throws SocketException {

@@ -98,8 +98,8 @@ final class SocketAdaptor extends Socket {
     @Override
     public InetAddress getLocalAddress() {
         InetSocketAddress l = local();
-        if (l == null) {
-            return anyLocal();
+        if (l == null || !channel.isOpen()) {
+            return anyLocal(); // java.net.Socket: the wildcard address when closed or not bound
         }
         return l.getAddress();
     }
@@ -431,20 +431,13 @@ final class SocketAdaptor extends Socket {
         return "Socket[unconnected]";
     }
 
+    /** java.net.Socket keeps its remote and local ends after it closes: the channel's, unchecked. */
     private InetSocketAddress remote() {
-        try {
-            return (InetSocketAddress) channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return channel.remoteAddressKept();
     }
 
     private InetSocketAddress local() {
-        try {
-            return (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return channel.localAddressKept();
     }
 
     private static InetAddress anyLocal() {

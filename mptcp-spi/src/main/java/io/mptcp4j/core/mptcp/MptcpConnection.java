@@ -192,6 +192,14 @@ public final class MptcpConnection {
     }
 
     /** Whether DSS checksums are in use: either side asked for them (section 3.1) and MPTCP is in use. */
+    /**
+     * Whether the connection reports events: its {@code ConnectionCreated} went out (the keys were exchanged), so
+     * a {@code ConnectionClosed} will end them. A connection that fell back at the handshake reports none.
+     */
+    public boolean hasEvents() {
+        return createdEventSent;
+    }
+
     /** Why the connection fell back to TCP, or null if it did not (or before the handshake decided). */
     public FallbackReason fallbackReason() {
         return fallbackReason;
