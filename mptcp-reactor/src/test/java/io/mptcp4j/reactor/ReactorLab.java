@@ -1,5 +1,6 @@
 package io.mptcp4j.reactor;
 
+import io.mptcp4j.testing.DaemonTasks;
 import io.mptcp4j.io.linux.KernelMptcpSocket;
 import io.mptcp4j.io.linux.StreamProtocol;
 import io.mptcp4j.lab.Host;
@@ -73,19 +74,9 @@ final class ReactorLab implements AutoCloseable {
         }
     }
 
-    /** Runs {@code task} on a daemon thread of its own. */
+    /** Runs {@code task} on a daemon thread of its own ({@link DaemonTasks#async}). */
     static <T> CompletableFuture<T> async(String name, Callable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return f;
+        return DaemonTasks.async(name, task);
     }
 
     /** {@code size} bytes from a seeded generator: the same every run. */

@@ -21,7 +21,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,7 +38,7 @@ final class MptcpServerSocketChannelImpl extends ServerSocketChannel implements 
     private final ChannelOptions options;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Object stateLock = new Object();
-    private final CopyOnWriteArrayList<MptcpSelectorImpl> selectors = new CopyOnWriteArrayList<>();
+    private final SelectorSet selectors = new SelectorSet();
 
     /** The platform listener (loopback, excluded or foreign address; or loopback beside a wildcard MPTCP one). */
     private volatile ServerSocketChannel platform;
@@ -295,7 +294,7 @@ final class MptcpServerSocketChannelImpl extends ServerSocketChannel implements 
 
     @Override
     public void addSelector(MptcpSelectorImpl selector) {
-        selectors.addIfAbsent(selector);
+        selectors.add(selector);
     }
 
     @Override
@@ -330,15 +329,11 @@ final class MptcpServerSocketChannelImpl extends ServerSocketChannel implements 
         if (w != null) {
             w.wakeup();
         }
-        for (MptcpSelectorImpl s : selectors) {
-            s.readinessChanged();
-        }
+        selectors.readinessChanged();
     }
 
     private void notifySelectors() {
-        for (MptcpSelectorImpl s : selectors) {
-            s.channelChanged();
-        }
+        selectors.channelChanged();
     }
 
     private ServerSocketChannel openPlatform() throws IOException {

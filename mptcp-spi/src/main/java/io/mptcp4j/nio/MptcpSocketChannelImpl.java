@@ -26,7 +26,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,7 +51,7 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object stateLock = new Object();
     private final ChannelOptions options;
-    private final CopyOnWriteArrayList<MptcpSelectorImpl> selectors = new CopyOnWriteArrayList<>();
+    private final SelectorSet selectors = new SelectorSet();
 
     /** Once decided: the platform channel every call goes to. */
     private volatile SocketChannel platform;
@@ -686,7 +685,7 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
 
     @Override
     public void addSelector(MptcpSelectorImpl selector) {
-        selectors.addIfAbsent(selector);
+        selectors.add(selector);
     }
 
     @Override
@@ -780,15 +779,11 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
     // ------------------------------------------------------------------ helpers
 
     private void readinessChanged() {
-        for (MptcpSelectorImpl s : selectors) {
-            s.readinessChanged();
-        }
+        selectors.readinessChanged();
     }
 
     private void notifySelectors() {
-        for (MptcpSelectorImpl s : selectors) {
-            s.channelChanged();
-        }
+        selectors.channelChanged();
     }
 
     private ChannelStream connectedStream() throws IOException {

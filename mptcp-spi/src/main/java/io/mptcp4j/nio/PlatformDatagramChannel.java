@@ -11,7 +11,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectableChannel;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A platform {@link DatagramChannel} behind a channel of the mptcp4j provider, so that it registers with the
@@ -20,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class PlatformDatagramChannel extends DatagramChannel implements SelectableMptcp {
 
     private final DatagramChannel platform;
-    private final CopyOnWriteArrayList<MptcpSelectorImpl> selectors = new CopyOnWriteArrayList<>();
 
     PlatformDatagramChannel(MptcpSelectorProvider provider, DatagramChannel platform) {
         super(provider);
@@ -134,21 +132,6 @@ final class PlatformDatagramChannel extends DatagramChannel implements Selectabl
     @Override
     public SelectableChannel platformChannel() {
         return platform;
-    }
-
-    @Override
-    public int userspaceReadyOps() {
-        return 0;
-    }
-
-    @Override
-    public void addSelector(MptcpSelectorImpl selector) {
-        selectors.addIfAbsent(selector);
-    }
-
-    @Override
-    public void removeSelector(MptcpSelectorImpl selector) {
-        selectors.remove(selector);
     }
 
     @Override

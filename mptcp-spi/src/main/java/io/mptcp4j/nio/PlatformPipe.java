@@ -63,19 +63,6 @@ final class PlatformPipe extends Pipe {
         public SelectableChannel platformChannel() {
             return platform;
         }
-
-        @Override
-        public int userspaceReadyOps() {
-            return 0;
-        }
-
-        @Override
-        public void addSelector(MptcpSelectorImpl selector) {
-        }
-
-        @Override
-        public void removeSelector(MptcpSelectorImpl selector) {
-        }
     }
 
     private static final class Sink extends SinkChannel implements SelectableMptcp {
@@ -114,19 +101,6 @@ final class PlatformPipe extends Pipe {
         @Override
         public SelectableChannel platformChannel() {
             return platform;
-        }
-
-        @Override
-        public int userspaceReadyOps() {
-            return 0;
-        }
-
-        @Override
-        public void addSelector(MptcpSelectorImpl selector) {
-        }
-
-        @Override
-        public void removeSelector(MptcpSelectorImpl selector) {
         }
     }
 }

@@ -13,11 +13,18 @@ interface SelectableMptcp {
     SelectableChannel platformChannel();
 
     /** The operations ready on the userspace side now ({@link java.nio.channels.SelectionKey} bits), or 0. */
-    int userspaceReadyOps();
+    default int userspaceReadyOps() {
+        return 0;
+    }
 
-    /** {@code selector} registered this channel: tell it when readiness or the platform channel changes. */
-    void addSelector(MptcpSelectorImpl selector);
+    /**
+     * {@code selector} registered this channel: tell it when readiness or the platform channel changes. Channels
+     * that only ever forward to one platform channel have nothing to tell.
+     */
+    default void addSelector(MptcpSelectorImpl selector) {
+    }
 
     /** {@code selector} dropped this channel. */
-    void removeSelector(MptcpSelectorImpl selector);
+    default void removeSelector(MptcpSelectorImpl selector) {
+    }
 }

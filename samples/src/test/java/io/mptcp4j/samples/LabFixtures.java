@@ -1,5 +1,6 @@
 package io.mptcp4j.samples;
 
+import io.mptcp4j.testing.DaemonTasks;
 import io.mptcp4j.io.linux.LinkMonitor;
 import io.mptcp4j.lab.Host;
 import io.mptcp4j.lab.NamespaceLab;
@@ -47,21 +48,8 @@ final class LabFixtures {
         }
     }
 
-    /**
-     * Runs {@code task} on a daemon thread named {@code name} (not the common pool, whose few threads a blocked
-     * socket call could take from the other side of the same test).
-     */
+    /** Runs {@code task} on a daemon thread of its own ({@link DaemonTasks#async}). */
     static <T> CompletableFuture<T> async(String name, Callable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return f;
+        return DaemonTasks.async(name, task);
     }
 }

@@ -1,5 +1,6 @@
 package io.mptcp4j.spring;
 
+import io.mptcp4j.testing.DaemonTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
@@ -258,17 +259,7 @@ class MptcpWebFluxInteropTest {
     }
 
     private static <T> CompletableFuture<T> async(String name, Callable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return f;
+        return DaemonTasks.async(name, task);
     }
 
     /** The application: a download controller, and a scheduler bean of its own that counts its connections. */

@@ -1209,8 +1209,9 @@ public final class MptcpConnection {
     /** Our DATA_FIN (or FIN after fallback) was acknowledged. */
     private void ourDataFinAcknowledged() {
         if (mode == Mode.MPTCP) {
-            // Section 3.3.3: then the subflows close their sending side with FINs.
-            for (Subflow s : subflows) {
+            // Section 3.3.3: then the subflows close their sending side with FINs. A copy: a subflow's FIN can
+            // end it (its peer's FIN came first) and take it off the list.
+            for (Subflow s : List.copyOf(subflows)) {
                 s.tcp().shutdownOutput();
             }
         }
