@@ -164,12 +164,13 @@ public final class ChannelStream {
             for (int i = offset; i < offset + length && !in.isEmpty(); i++) {
                 total += in.take(dsts[i]);
             }
-            drained = wasFull || in.free() >= in.capacity() / 2;
+            // Only a full ring can have stopped the loop's pulling: otherwise the connection had nothing more.
+            drained = wasFull;
         } finally {
             lock.unlock();
         }
         if (drained) {
-            requestService(); // the connection may hold more, and its window should open
+            requestService(); // the connection may hold more
         }
         return total;
     }
@@ -225,10 +226,14 @@ public final class ChannelStream {
                     for (int i = offset; i < offset + length && out.free() > 0; i++) {
                         total += out.put(srcs[i]);
                     }
-                    if (!remaining(srcs, offset, length) || !block) {
+                    long left = remainingBytes(srcs, offset, length);
+                    if (left == 0 || !block) {
                         return total;
                     }
-                    if (out.free() == 0) {
+                    // Wait for a quarter of the ring (or what is left) rather than for any room, so that a fast
+                    // writer copies big chunks and is not woken for every segment the connection takes.
+                    long want = Math.min(left, out.capacity() / 4);
+                    while (out.free() < want && failure == null && !closeRequested) {
                         requestService();
                         if (!await()) {
                             return total;
@@ -382,13 +387,12 @@ public final class ChannelStream {
         }
     }
 
-    private static boolean remaining(ByteBuffer[] bufs, int offset, int length) {
+    private static long remainingBytes(ByteBuffer[] bufs, int offset, int length) {
+        long n = 0;
         for (int i = offset; i < offset + length; i++) {
-            if (bufs[i].hasRemaining()) {
-                return true;
-            }
+            n += bufs[i].remaining();
         }
-        return false;
+        return n;
     }
 
     private static void refuse(Flow.Subscriber<? super SubflowEvent> subscriber, Throwable error) {
@@ -485,6 +489,8 @@ public final class ChannelStream {
     boolean service() {
         MptcpConnection c = connection;
         boolean notify;
+        boolean movedIn = false;
+        boolean movedOut = false;
         boolean finished = false;
         lock.lock();
         try {
@@ -506,14 +512,16 @@ public final class ChannelStream {
                 if (inputShutdown) {
                     discardInput(c);
                 } else if (!endOfStream && in.free() > 0 && c.isReadable()) {
-                    if (in.fillFrom(c) < 0 && c.error() == null) {
+                    int n = in.fillFrom(c);
+                    movedIn = n > 0;
+                    if (n < 0 && c.error() == null) {
                         // The connection's read gives -1 when it closed by a reset too: that is a failure (below),
                         // which reads must report, not the end of the stream.
                         endOfStream = true;
                     }
                 }
                 if (!out.isEmpty() && !abortRequested) {
-                    out.drainTo(c);
+                    movedOut = out.drainTo(c) > 0;
                 }
                 if (failure == null && c.error() != null) {
                     failure = TcpErrors.of(c.error());
@@ -551,7 +559,11 @@ public final class ChannelStream {
             }
             int after = readyOpsLocked();
             notify = (after & ~before) != 0 || finished;
-            if (notify || lock.hasWaiters(changed)) {
+            // Blocked readers want any bytes; blocked writers a quarter of the ring (see write); the rest are
+            // state changes, which notify covers.
+            boolean wake = notify || movedIn || (movedOut && out.free() >= out.capacity() / 4)
+                    || failure != null || endOfStream || closeDone;
+            if (wake && lock.hasWaiters(changed)) {
                 changed.signalAll();
             }
         } finally {
