@@ -101,6 +101,11 @@ public final class MptcpStatistics {
         SUBFLOW_LINK_DOWN("MPTCPSubflowLinkDown"),
         /** Chunks a redundant scheduler copied onto another subflow (not a Linux counter). */
         REDUNDANT_COPIES("MPTCPRedundantCopies"),
+        /**
+         * Data segments sent without a mapping because an earlier segment of the subflow carried the mapping that
+         * covers them (RFC 8684 section 3.3.1; not a Linux counter).
+         */
+        MAPPING_CONTINUATIONS_TX("MPTCPMappingContinuationTx"),
         /** MPTCP options that did not decode, ignored as if absent (not a Linux counter). */
         MALFORMED_OPTIONS("MPTCPMalformedOption"),
         /** Well-formed MPTCP options that made no sense where they came, ignored (not a Linux counter). */

@@ -34,9 +34,10 @@ import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
 /**
  * One subflow of an {@link MptcpConnection}: the {@link TcpExtension} on its TCP connection. It speaks the
  * subflow's share of RFC 8684 — MP_CAPABLE (section 3.1) or MP_JOIN (section 3.2) on the handshake, a DSS option
- * on every segment afterwards (section 3.3), the signals of path management (ADD_ADDR, REMOVE_ADDR, MP_PRIO) on
- * pure ACKs, the mappings between its byte stream and the data sequence space in both
- * directions, DSS checksums (section 3.3.1), MP_FAIL and the infinite mapping (section 3.7), MP_TCPRST and
+ * on every segment afterwards (section 3.3: a mapping on the first segment it covers and on every retransmission,
+ * the DATA_ACK alone on the new segments that continue it), the signals of path management
+ * (ADD_ADDR, REMOVE_ADDR, MP_PRIO) on pure ACKs, the mappings between its byte stream and the data sequence space
+ * in both directions, DSS checksums (section 3.3.1), MP_FAIL and the infinite mapping (section 3.7), MP_TCPRST and
  * MP_FASTCLOSE on RSTs (sections 3.5, 3.6) — and leaves everything that spans subflows to the connection.
  */
 final class Subflow implements TcpExtension, SubflowView {
@@ -554,9 +555,22 @@ final class Subflow implements TcpExtension, SubflowView {
             if (commit) {
                 m.freeze();
             }
-            dss = Dss.dataAckAndMapping(dataAck, true, m.dsn, true, m.subflowSequenceNumber(), m.length, false);
-            if (connection.checksums()) {
-                dss = dss.withChecksum(m.checksum);
+            // Data segments carry a 32-bit DATA_ACK (4 option bytes fewer), as Linux's do; the peer widens it
+            // against its own unacknowledged DSN (section 3.3), which lies within one window of it.
+            long dataAck32 = dataAck & 0xFFFF_FFFFL;
+            if (continuesMapping(seg, m)) {
+                // Section 3.3.1: the mapping need not be on every segment it covers; the peer learned it from the
+                // segment that began it, so this one carries only the DATA_ACK.
+                dss = Dss.dataAck(dataAck32, false);
+                if (commit) {
+                    connection.count(Counter.MAPPING_CONTINUATIONS_TX);
+                }
+            } else {
+                dss = Dss.dataAckAndMapping(dataAck32, false, m.dsn, true, m.subflowSequenceNumber(), m.length,
+                        false);
+                if (connection.checksums()) {
+                    dss = dss.withChecksum(m.checksum);
+                }
             }
         } else if (connection.dataFinToSend() != null && !failing) {
             long fin = connection.dataFinToSend();
@@ -588,6 +602,19 @@ final class Subflow implements TcpExtension, SubflowView {
         }
         out.add(dss);
         return out;
+    }
+
+    /**
+     * Whether a data segment may leave out the mapping that covers it (section 3.3.1): only a new segment after the
+     * one that began the mapping, which carried it. A retransmission always repeats the whole mapping, identical
+     * to the first (a different mapping over bytes the peer's current one covers is an error to Linux,
+     * DSSNoMatchTCP), as Linux's own retransmissions do. With DSS checksums every segment carries the mapping, and
+     * before the connection is fully established the client's segments carry MP_CAPABLE or a full DSS (section
+     * 3.1).
+     */
+    private boolean continuesMapping(SegmentPlan seg, SendMapping m) {
+        return seg.streamOffset() > m.offset && !seg.isRetransmission() && !connection.checksums()
+                && connection.isFullyEstablished();
     }
 
     /** Section 3.3.1: data-level length 0 maps everything from here on, as plain TCP. */

@@ -84,6 +84,10 @@ public final class TcpConnection {
     private final RttEstimator rtt;
     private final boolean passiveOpen;
     private TcpExtension extension;
+    /** The extension is being offered received bytes ({@link #offerToExtension}). */
+    private boolean offeringData;
+    /** It called {@link #close()} meanwhile. */
+    private boolean closeAfterOffer;
     private Owner owner;
     /** Position in the stack's timer heap, -1 when not in it. */
     int timerIndex = -1;
@@ -517,10 +521,15 @@ public final class TcpConnection {
      * Graceful close: shuts down output and stops reading. If received data is still unread, the connection is
      * reset instead, to show it was lost (RFC 1122 section 4.2.2.13, as Linux does); data arriving after the
      * close also resets it. A connection closed in FIN_WAIT_2 waits at most
-     * {@link TcpConfig#finWait2TimeoutNanos()} for the peer's FIN.
+     * {@link TcpConfig#finWait2TimeoutNanos()} for the peer's FIN. Called by an extension while it takes received
+     * bytes ({@link TcpExtension#onData}), the close happens once the bytes it took are out of the receive buffer.
      */
     public void close() {
         if (state == TcpState.CLOSED) {
+            return;
+        }
+        if (offeringData) {
+            closeAfterOffer = true;
             return;
         }
         if (receiveBuffer.readable() > 0) {
@@ -1092,7 +1101,7 @@ public final class TcpConnection {
         if (offset == before && extension != null && receiveBuffer.readable() == 0) {
             // The extension may take the bytes straight from the segment.
             int startPosition = data.position();
-            extension.onData(this, offset, data);
+            offerToExtension(offset, data);
             int taken = data.position() - startPosition;
             if (taken > 0) {
                 receiveBuffer.skipConsumed(taken);
@@ -1111,6 +1120,11 @@ public final class TcpConnection {
         }
         long advancedBy = receiveBuffer.inOrderEnd() - before;
         bytesReceived += advancedBy;
+        if (closeAfterOffer) {
+            // The extension closed the connection while taking these bytes; now they are accounted for.
+            closeAfterOffer = false;
+            close();
+        }
         if (offset > before) {
             // RFC 5681 section 4.2: out-of-order data is acknowledged at once (with SACK blocks).
             statistics.increment(Counter.OUT_OF_ORDER_SEGMENTS);
@@ -1129,12 +1143,26 @@ public final class TcpConnection {
         }
     }
 
+    /**
+     * Offers the extension in-order bytes. A {@link #close()} it makes meanwhile (an MPTCP connection that ends
+     * with these bytes closes its subflows) waits until the bytes it took left the receive buffer, so that it
+     * is not mistaken for a close with unread data, which resets (RFC 9293 section 3.10.4).
+     */
+    private void offerToExtension(long offset, ByteBuffer data) {
+        offeringData = true;
+        try {
+            extension.onData(this, offset, data);
+        } finally {
+            offeringData = false;
+        }
+    }
+
     /** Hands the extension the in-order bytes waiting in the buffer, for as long as it takes them all. */
     private void offerBufferedData() {
         while (receiveBuffer.readable() > 0) {
             ByteBuffer chunk = receiveBuffer.readableChunk();
             int offered = chunk.remaining();
-            extension.onData(this, receiveBuffer.readOffset(), chunk);
+            offerToExtension(receiveBuffer.readOffset(), chunk);
             int taken = chunk.position();
             if (taken > 0) {
                 receiveBuffer.advanceRead(taken);

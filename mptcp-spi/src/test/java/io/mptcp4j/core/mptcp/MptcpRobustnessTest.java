@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter.MALFORMED_OPTIONS;
 import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter.NO_DSS_IN_WINDOW;
@@ -78,18 +79,33 @@ class MptcpRobustnessTest {
     void aMappingThatContradictsAnEarlierOneMakesTheSoleSubflowFallBack() {
         MptcpPair pair = transferPair(32);
         AtomicLong target = new AtomicLong(-1);
-        // Only the second segment of a mapping is rewritten: the peer sees two mappings for the same bytes.
-        Set<Long> seen = new HashSet<>();
+        // A segment that continues a mapping (and carries only a DATA_ACK, section 3.3.1) gets that mapping again
+        // with another DSN: the peer sees two mappings for the same bytes.
+        AtomicReference<Dss> last = new AtomicReference<>();
+        AtomicInteger mappings = new AtomicInteger();
         pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
-            Dss d = mapping(s);
-            if (d == null || s.payloadLength() == 0) {
+            if (s.payloadLength() == 0) {
                 return s;
             }
-            if (!seen.add(d.subflowSequenceNumber()) && target.get() < 0 && seen.size() > 5) {
-                target.set(d.subflowSequenceNumber());
-                return Middlebox.withOptions(s, replaced(s, d, d.dataSequenceNumber() + 1000));
+            Dss d = mapping(s);
+            if (d != null) {
+                last.set(d);
+                mappings.incrementAndGet();
+                return s;
             }
-            return s;
+            Dss ack = dataAckOnly(s);
+            Dss m = last.get();
+            if (ack == null || m == null || target.get() >= 0 || mappings.get() <= 5) {
+                return s;
+            }
+            target.set(m.subflowSequenceNumber());
+            Dss contradicting = new Dss(m.flags(), m.dataAck(), m.dataSequenceNumber() + 1000,
+                    m.subflowSequenceNumber(), m.dataLevelLength(), m.hasChecksum(), m.checksum(), m.reserved());
+            List<TcpOption> options = new ArrayList<>();
+            for (TcpOption o : s.options()) {
+                options.add(o != ack ? o : contradicting);
+            }
+            return Middlebox.withOptions(s, options);
         }));
         runTransfer(pair);
 
@@ -120,6 +136,16 @@ class MptcpRobustnessTest {
     private static Dss mapping(TcpSegment s) {
         for (MptcpOption o : s.mptcpOptions()) {
             if (o instanceof Dss d && d.hasMapping() && !d.isDataFin()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** A DSS with a DATA_ACK and no mapping, as on the segments that continue one. */
+    private static Dss dataAckOnly(TcpSegment s) {
+        for (MptcpOption o : s.mptcpOptions()) {
+            if (o instanceof Dss d && d.hasDataAck() && !d.hasMapping()) {
                 return d;
             }
         }

@@ -23,8 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The options the stack puts on the wire, segment by segment, as RFC 8684 and Linux expect them: the MP_CAPABLE
- * forms of the handshake, a DSS with a 64-bit DATA_ACK on every later segment, a 64-bit mapping covering every
- * data segment (with a checksum that verifies when checksums are on), and the DATA_FIN.
+ * forms of the handshake, a DSS with a DATA_ACK on every later segment (64-bit on pure ACKs, 32-bit on data
+ * segments), a 64-bit mapping on the segment that begins it (and on every data segment when checksums are on, with
+ * a checksum that verifies), only the DATA_ACK on the data segments that continue a mapping (section 3.3.1), and
+ * the DATA_FIN.
  */
 class MptcpWireTest {
 
@@ -79,6 +81,9 @@ class MptcpWireTest {
         long clientIdsn = MptcpCrypto.idsn(c.localKey());
         boolean firstClientData = true;
         int dataFins = 0;
+        int continuations = 0;
+        // The last mapping each side sent, as relative subflow sequence number and data-level length.
+        long[][] lastMapping = {{1, 0}, {1, 0}};
         for (Sent sent : wire.subList(3, wire.size())) {
             TcpSegment seg = sent.segment();
             if (seg.has(TcpSegment.RST)) {
@@ -91,16 +96,30 @@ class MptcpWireTest {
                 assertThat(first.form()).isEqualTo(checksums ? MpCapable.Form.ACK_DATA_CHECKSUM
                         : MpCapable.Form.ACK_DATA);
                 assertThat(first.dataLevelLength()).isGreaterThanOrEqualTo(seg.payloadLength());
+                lastMapping[0] = new long[] {1, first.dataLevelLength()};
                 continue;
             }
             Dss dss = dss(sent);
             assertThat(dss).as("a DSS on %s", seg).isNotNull();
             assertThat(dss.hasDataAck()).isTrue();
-            assertThat(dss.isDataAck64()).isTrue();
+            assertThat(dss.isDataAck64()).as("64-bit DATA_ACK on pure ACKs only").isEqualTo(seg.payloadLength() == 0);
             if (seg.payloadLength() > 0) {
                 long isn = sent.fromClient() ? clientIsn : serverIsn;
                 long relative = (seg.sequenceNumber() - isn) & 0xFFFF_FFFFL;
-                assertThat(dss.hasMapping()).isTrue();
+                long[] last = lastMapping[sent.fromClient() ? 0 : 1];
+                if (!dss.hasMapping()) {
+                    // Section 3.3.1: a continuation of the mapping an earlier segment carried, never its start.
+                    assertThat(checksums).as("continuations only without checksums").isFalse();
+                    assertThat(dss.encodedLength()).isEqualTo(8);
+                    assertThat(relative).isGreaterThan(last[0]);
+                    assertThat(relative + seg.payloadLength()).isLessThanOrEqualTo(last[0] + last[1]);
+                    continuations++;
+                    continue;
+                }
+                if (relative == dss.subflowSequenceNumber()) {
+                    lastMapping[sent.fromClient() ? 0 : 1] = new long[] {dss.subflowSequenceNumber(),
+                            dss.dataLevelLength()};
+                }
                 assertThat(dss.isDsn64()).isTrue();
                 assertThat(dss.hasChecksum()).isEqualTo(checksums);
                 assertThat(relative).isGreaterThanOrEqualTo(dss.subflowSequenceNumber());
@@ -124,6 +143,11 @@ class MptcpWireTest {
             }
         }
         assertThat(dataFins).isGreaterThanOrEqualTo(2);
+        if (checksums) {
+            assertThat(continuations).isZero();
+        } else {
+            assertThat(continuations).isPositive();
+        }
     }
 
     private static MpCapable capable(Sent sent) {

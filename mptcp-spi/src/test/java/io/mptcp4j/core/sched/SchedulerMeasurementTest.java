@@ -67,8 +67,12 @@ class SchedulerMeasurementTest {
             }
         }
         // The copy on the other path arrives before a lost segment is retransmitted (after a timeout, for the last
-        // segment of a message). The lowest tail, and not by a hair (over other seeds the gain is 9 to 56 %).
-        assertThat(redundant.p99()).as(figures.toString()).isLessThan(bestOther * 95 / 100);
+        // segment of a message): the lowest tail. By how much depends on the seed. It was 9 to 56 % when every
+        // segment carried a DSS mapping; since segments that continue a mapping carry only a DATA_ACK, the other
+        // schedulers' tails shrank (min-RTT's p99 by 13 % on average over 16 seeds of 1,500 messages) while
+        // redundant's stayed (195 against 198 ms on average), so the gain is now 0.6 % at this seed and 13 % on
+        // average over those 16.
+        assertThat(redundant.p99()).as(figures.toString()).isLessThan(bestOther);
         assertThat(redundant.shareOnB()).as(figures.toString()).isGreaterThan(0.1);
     }
 
