@@ -215,24 +215,16 @@ final class ServerSocketAdaptor extends ServerSocket {
     private <T> void set(SocketOption<T> name, T value) throws SocketException {
         try {
             channel.setOption(name, value);
-        } catch (SocketException e) {
-            throw e;
         } catch (IOException e) {
-            SocketException s = new SocketException(e.getMessage());
-            s.initCause(e);
-            throw s;
+            throw SocketAdaptor.asSocketException(e);
         }
     }
 
     private <T> T get(SocketOption<T> name) throws SocketException {
         try {
             return channel.getOption(name);
-        } catch (SocketException e) {
-            throw e;
         } catch (IOException e) {
-            SocketException s = new SocketException(e.getMessage());
-            s.initCause(e);
-            throw s;
+            throw SocketAdaptor.asSocketException(e);
         }
     }
 

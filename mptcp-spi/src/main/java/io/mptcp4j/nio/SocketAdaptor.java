@@ -479,7 +479,8 @@ final class SocketAdaptor extends Socket {
         return s;
     }
 
-    private static SocketException asSocketException(IOException e) {
+    /** {@code e} as the {@code java.net} sockets report it: a closed channel reads "Socket is closed". */
+    static SocketException asSocketException(IOException e) {
         if (e instanceof SocketException) {
             return (SocketException) e;
         }

@@ -6,7 +6,7 @@ import java.util.List;
  * {@code mptcp bench WHAT [OPTIONS]}: measurements on this machine. {@code tcp} compares mptcp4j's userspace TCP
  * with the kernel's on a namespace lab path, {@code multipath} compares aggregation on several paths and
  * {@code failover} the gap when a path fails with the kernel's MPTCP (all need root); {@code heap} measures the
- * heap an idle established connection costs.
+ * heap an idle established connection costs; {@code plot} draws SVG charts of their JSON results.
  */
 final class Bench implements Mptcp.Command {
 
@@ -18,7 +18,8 @@ final class Bench implements Mptcp.Command {
     @Override
     public String summary() {
         return "benchmarks: 'bench tcp', 'bench multipath', 'bench failover' (vs the kernel, need root), "
-                + "'bench heap' (bytes per connection), 'bench spi' (java.nio SPI vs the core API)";
+                + "'bench heap' (bytes per connection), 'bench spi' (java.nio SPI vs the core API), "
+                + "'bench plot' (SVG charts of their --json results)";
     }
 
     @Override
@@ -32,7 +33,8 @@ final class Bench implements Mptcp.Command {
                     + "  mptcp bench failover [--rate 50mbit] [--seconds N] [--fail-at SECONDS] [--repeat N]"
                     + " [--direction upload|download|both] [--warmup SECONDS] [--json FILE]\n"
                     + "  mptcp bench heap [--connections N] [--json FILE]\n"
-                    + "  mptcp bench spi [--seconds N] [--repeat N] [--round-trips N] [--json FILE]");
+                    + "  mptcp bench spi [--seconds N] [--repeat N] [--round-trips N] [--json FILE]\n"
+                    + "  mptcp bench plot [--multipath FILE] [--failover FILE] [--tcp FILE] [--spi FILE] --out DIR");
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
@@ -41,8 +43,9 @@ final class Bench implements Mptcp.Command {
             case "failover" -> new MultipathBench().failover(rest);
             case "heap" -> new ConnectionHeapBench().run(rest);
             case "spi" -> new SpiBench().run(rest);
+            case "plot" -> new BenchPlot().run(rest);
             default -> throw new Mptcp.UsageException("unknown benchmark '" + args.get(0)
-                    + "'; try tcp, multipath, failover, heap or spi");
+                    + "'; try tcp, multipath, failover, heap, spi or plot");
         };
     }
 }
