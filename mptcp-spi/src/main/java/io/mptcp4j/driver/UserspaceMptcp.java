@@ -209,7 +209,10 @@ public final class UserspaceMptcp implements AutoCloseable {
         }
         Objects.requireNonNull(config, "config");
         blocking.ensureOpen();
-        PortLease lease = UserspaceTcp.ownAll(ports, UserspaceTcp.listenAddresses(local, addresses), port);
+        // Each address of the stack is reserved on its own, not the wildcard: the java.nio server channel serves
+        // loopback clients through a kernel listener on the same port, which a wildcard reservation would block.
+        List<InetAddress> reserve = local != null ? UserspaceTcp.listenAddresses(local, addresses) : addresses;
+        PortLease lease = UserspaceTcp.ownAll(ports, reserve, port);
         return blocking.openListener(lease,
                 listenPort -> new ChannelAcceptor(blocking, stack.listen(local, listenPort, backlog, config), lease));
     }

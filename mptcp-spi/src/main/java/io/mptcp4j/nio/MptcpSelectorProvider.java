@@ -226,8 +226,8 @@ public class MptcpSelectorProvider extends SelectorProvider implements AutoClose
                 }
                 if (addresses.isEmpty()) {
                     throw new MptcpConfigurationException("addresses", String.join(",", config.localAddresses()),
-                            "no usable local address (want an interface that is up, with an address that is not"
-                                    + " loopback or link-local)", List.of());
+                            "no usable local address (want an interface with an address that is not loopback or"
+                                    + " link-local; seen: " + interfacesSeen() + ")", List.of());
                 }
                 addresses.forEach(b::address);
                 stack = b.open();
@@ -251,16 +251,18 @@ public class MptcpSelectorProvider extends SelectorProvider implements AutoClose
     }
 
     /**
-     * The addresses named by {@code entries} (IP literals or interface names), or with none, every address of an
-     * interface that is up, neither loopback nor link-local.
+     * The addresses named by {@code entries} (IP literals or interface names), or with none, every address of the
+     * host's interfaces that is neither loopback nor link-local.
      *
      * @throws MptcpConfigurationException for an entry that is neither an address nor an interface
      */
     static List<InetAddress> localAddresses(List<String> entries) throws SocketException {
         Set<InetAddress> out = new LinkedHashSet<>();
         if (entries.isEmpty()) {
+            // Down interfaces too: the stack follows link state itself (rtnetlink) and uses an address only while
+            // its link is up, and a fresh link reads as down here until the kernel's link watch runs.
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (nif.isUp() && !nif.isLoopback()) {
+                if (!nif.isLoopback()) {
                     addUsable(nif, out);
                 }
             }
@@ -275,6 +277,20 @@ public class MptcpSelectorProvider extends SelectorProvider implements AutoClose
             out.add(MptcpProviderConfig.literal("addresses", entry));
         }
         return new ArrayList<>(out);
+    }
+
+    /** The interfaces this JVM sees, for the message when none fits: "veth0 up [10.0.0.1, ...]". */
+    private static String interfacesSeen() {
+        List<String> seen = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                seen.add(nif.getName() + (nif.isUp() ? " up " : " down ")
+                        + Collections.list(nif.getInetAddresses()));
+            }
+        } catch (SocketException e) {
+            return "none readable: " + e.getMessage();
+        }
+        return seen.isEmpty() ? "no interfaces" : String.join(", ", seen);
     }
 
     private static void addUsable(NetworkInterface nif, Set<InetAddress> out) {

@@ -53,7 +53,7 @@ public class MptcpProperties {
 
     /**
      * The local addresses the stack uses, as IP addresses or interface names (every usable address of that
-     * interface). Empty: every address of every interface that is up, except loopback and link-local ones.
+     * interface). Empty: every address of the host except loopback and link-local ones (each used while its link is up).
      */
     private List<String> localAddresses = new ArrayList<>();
 
