@@ -1,5 +1,7 @@
 package io.mptcp4j.reactor;
 
+import io.mptcp4j.testing.ProviderLab;
+import io.mptcp4j.testing.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.core.event.SubflowEvent;
@@ -39,13 +41,13 @@ class HttpClientInteropTest {
 
     @Test
     void httpClientOnMptcp4jDownloads64MiBFromTheKernelsMptcpOverTwoPaths() throws Exception {
-        byte[] body = ReactorLab.payload(SIZE, 81);
-        String expected = ReactorLab.sha256(body);
+        byte[] body = TestData.randomBytes(81, SIZE);
+        String expected = TestData.hex(TestData.sha256(body));
         Path dir = Files.createTempDirectory("m4j-reactor-http");
         Files.write(dir.resolve("blob"), body);
         body = null; // 64 MiB less on the heap during the transfer
         Process python = null;
-        try (ReactorLab lab = new ReactorLab(); MptcpSelectorProvider provider = lab.provider(Host.CLIENT)) {
+        try (ProviderLab lab = new ProviderLab(2); MptcpSelectorProvider provider = lab.provider(Host.CLIENT)) {
             String host = lab.address(Host.SERVER, 0).getHostAddress();
             Path log = dir.resolve("http.server.log");
             python = new ProcessBuilder("ip", "netns", "exec", lab.lab.namespaceName(Host.SERVER),
@@ -57,7 +59,7 @@ class HttpClientInteropTest {
             provider.open();
             MptcpLoopResources loops = MptcpLoopResources.create(provider, 1);
             Map<String, Long> before = lab.lab.nstat(Host.SERVER);
-            MessageDigest sha = ReactorLab.sha256();
+            MessageDigest sha = TestData.sha256Digest();
             AtomicLong received = new AtomicLong();
             AtomicReference<MptcpSocketInfo> halfway = new AtomicReference<>();
             List<SubflowEvent> events = new CopyOnWriteArrayList<>();
@@ -98,7 +100,7 @@ class HttpClientInteropTest {
                         .containsExactlyInAnyOrder(lab.address(Host.CLIENT, 0), lab.address(Host.CLIENT, 1));
                 assertThat(events).filteredOn(e -> e instanceof SubflowEvent.SubflowEstablished).hasSize(1);
             } finally {
-                loops.disposeLater(Duration.ZERO, ReactorLab.WAIT).block(ReactorLab.WAIT);
+                loops.disposeLater(Duration.ZERO, ProviderLab.WAIT).block(ProviderLab.WAIT);
             }
         } finally {
             if (python != null) {
@@ -112,7 +114,7 @@ class HttpClientInteropTest {
     }
 
     /** Until {@code ss} shows the listener in the server namespace (Python takes a moment to start). */
-    private static void awaitListening(ReactorLab lab, Process python, Path log) throws Exception {
+    private static void awaitListening(ProviderLab lab, Process python, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             ExecResult ss = lab.lab.exec(Host.SERVER, "ss", "-Hltn", "sport = :" + PORT);

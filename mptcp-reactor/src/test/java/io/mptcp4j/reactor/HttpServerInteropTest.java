@@ -1,5 +1,7 @@
 package io.mptcp4j.reactor;
 
+import io.mptcp4j.testing.ProviderLab;
+import io.mptcp4j.testing.TestData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.core.event.SubflowEvent;
@@ -40,9 +42,9 @@ class HttpServerInteropTest {
 
     @Test
     void curlOverTheKernelsMptcpDownloads64MiBFromAnHttpServerOnMptcp4j() throws Exception {
-        byte[] body = ReactorLab.payload(SIZE, 64);
-        String expected = ReactorLab.sha256(body);
-        try (ReactorLab lab = new ReactorLab(); MptcpSelectorProvider provider = lab.provider(Host.SERVER)) {
+        byte[] body = TestData.randomBytes(64, SIZE);
+        String expected = TestData.hex(TestData.sha256(body));
+        try (ProviderLab lab = new ProviderLab(2); MptcpSelectorProvider provider = lab.provider(Host.SERVER)) {
             // The kernel client opens a second subflow from its path-1 address once the connection is up.
             lab.lab.addEndpoint(Host.CLIENT, 1, AddressFamily.IPV4, EndpointFlag.SUBFLOW);
             provider.open();
@@ -59,7 +61,7 @@ class HttpServerInteropTest {
                                     .map(i -> Unpooled.wrappedBuffer(body, i * CHUNK, CHUNK)))
                             .then(Mono.fromRunnable(() -> req.withConnection(c ->
                                     afterBody.set(MptcpConnections.info(c).orElse(null)))))))
-                    .bindNow(ReactorLab.WAIT);
+                    .bindNow(ProviderLab.WAIT);
             try {
                 Map<String, Long> before = lab.lab.nstat(Host.CLIENT);
                 long start = System.nanoTime();
@@ -86,8 +88,8 @@ class HttpServerInteropTest {
                 assertThat(events).filteredOn(e -> e instanceof SubflowEvent.SubflowEstablished).hasSize(1);
             } finally {
                 subscription.dispose();
-                server.disposeNow(ReactorLab.WAIT);
-                loops.disposeLater(Duration.ZERO, ReactorLab.WAIT).block(ReactorLab.WAIT);
+                server.disposeNow(ProviderLab.WAIT);
+                loops.disposeLater(Duration.ZERO, ProviderLab.WAIT).block(ProviderLab.WAIT);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.mptcp4j.reactor;
 
+import io.mptcp4j.testing.ProviderLab;
+import io.mptcp4j.testing.DaemonTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.core.event.FallbackReason;
@@ -38,13 +40,13 @@ import reactor.test.StepVerifier;
 @Timeout(90)
 class TcpClientEventsInteropTest {
 
-    private static ReactorLab lab;
+    private static ProviderLab lab;
     private static MptcpSelectorProvider provider;
     private static MptcpLoopResources loops;
 
     @BeforeAll
     static void setUp() throws Exception {
-        lab = new ReactorLab();
+        lab = new ProviderLab(2);
         provider = lab.provider(Host.CLIENT);
         provider.open();
         loops = MptcpLoopResources.create(provider, 1);
@@ -53,7 +55,7 @@ class TcpClientEventsInteropTest {
     @AfterAll
     static void tearDown() {
         if (loops != null) {
-            loops.disposeLater(Duration.ZERO, ReactorLab.WAIT).block(ReactorLab.WAIT);
+            loops.disposeLater(Duration.ZERO, ProviderLab.WAIT).block(ProviderLab.WAIT);
         }
         if (provider != null) {
             provider.close();
@@ -65,7 +67,7 @@ class TcpClientEventsInteropTest {
 
     private static Connection connect(int port) {
         return TcpClient.create().host(lab.address(Host.SERVER, 0).getHostAddress()).port(port).runOn(loops)
-                .connectNow(ReactorLab.WAIT);
+                .connectNow(ProviderLab.WAIT);
     }
 
     /** Sends {@code text} and waits for the echo, so that the kernel's DSS confirms the connection. */
@@ -76,8 +78,8 @@ class TcpClientEventsInteropTest {
                 received.append(s);
             }
         });
-        connection.outbound().sendString(Mono.just(text)).then().block(ReactorLab.WAIT);
-        long deadline = System.nanoTime() + ReactorLab.WAIT.toNanos();
+        connection.outbound().sendString(Mono.just(text)).then().block(ProviderLab.WAIT);
+        long deadline = System.nanoTime() + ProviderLab.WAIT.toNanos();
         while (true) {
             synchronized (received) {
                 if (received.toString().equals(text)) {
@@ -94,10 +96,10 @@ class TcpClientEventsInteropTest {
         List<SubflowEvent> stackWide = new CopyOnWriteArrayList<>();
         Disposable all = MptcpEvents.of(provider).subscribe(stackWide::add);
         try (KernelMptcpSocket listener = lab.kernelListener(Host.SERVER, 7100)) {
-            CompletableFuture<Void> echo = ReactorLab.async("kernel-echo", () -> {
-                try (KernelMptcpSocket s = listener.accept(ReactorLab.WAIT)) {
+            CompletableFuture<Void> echo = DaemonTasks.async("kernel-echo", () -> {
+                try (KernelMptcpSocket s = listener.accept(ProviderLab.WAIT)) {
                     byte[] buf = new byte[4096];
-                    for (int n; (n = s.read(buf, 0, buf.length, ReactorLab.WAIT)) > 0; ) {
+                    for (int n; (n = s.read(buf, 0, buf.length, ProviderLab.WAIT)) > 0; ) {
                         s.write(buf, 0, n);
                     }
                     s.shutdownOutput();
@@ -130,8 +132,8 @@ class TcpClientEventsInteropTest {
                         .assertNext(e -> assertThat(e).isInstanceOfSatisfying(SubflowEvent.ConnectionClosed.class,
                                 c -> assertThat(c.error()).isNull()))
                         .expectComplete()
-                        .verify(ReactorLab.WAIT);
-                echo.get(ReactorLab.WAIT.toSeconds(), TimeUnit.SECONDS);
+                        .verify(ProviderLab.WAIT);
+                echo.get(ProviderLab.WAIT.toSeconds(), TimeUnit.SECONDS);
             } finally {
                 connection.dispose();
                 lab.lab.linkUp(1);
@@ -150,7 +152,7 @@ class TcpClientEventsInteropTest {
         InetSocketAddress address = new InetSocketAddress(lab.address(Host.SERVER, 0), 7200);
         try (ServerSocketChannel plain = lab.lab.inNamespace(Host.SERVER,
                 () -> ServerSocketChannel.open().bind(address))) {
-            CompletableFuture<Long> sink = ReactorLab.async("plain-sink", () -> {
+            CompletableFuture<Long> sink = DaemonTasks.async("plain-sink", () -> {
                 long total = 0;
                 try (SocketChannel s = plain.accept()) {
                     ByteBuffer buf = ByteBuffer.allocate(4096);
@@ -162,7 +164,7 @@ class TcpClientEventsInteropTest {
             });
             Connection connection = connect(address.getPort());
             try {
-                connection.outbound().sendString(Mono.just("hello")).then().block(ReactorLab.WAIT);
+                connection.outbound().sendString(Mono.just("hello")).then().block(ProviderLab.WAIT);
                 assertThat(MptcpConnections.info(connection).orElseThrow().fallback()).isTrue();
                 assertThat(MptcpConnections.isMptcp(connection)).as("plain TCP after the fallback").isFalse();
                 StepVerifier.create(MptcpConnections.events(connection))
@@ -177,7 +179,7 @@ class TcpClientEventsInteropTest {
                         // ConnectionClosed and completion (a fallback's connection too).
                         .expectNextMatches(e -> e instanceof SubflowEvent.ConnectionClosed)
                         .expectComplete()
-                        .verify(ReactorLab.WAIT);
+                        .verify(ProviderLab.WAIT);
             } finally {
                 connection.dispose();
             }

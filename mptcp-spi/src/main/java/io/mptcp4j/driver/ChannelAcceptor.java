@@ -49,11 +49,6 @@ public final class ChannelAcceptor {
         this.readinessListener = listener == null ? () -> { } : listener;
     }
 
-    /** The address listened on (null: every address of the stack). */
-    public InetAddress address() {
-        return address;
-    }
-
     public int port() {
         return port;
     }

@@ -366,11 +366,6 @@ public final class ChannelStream {
         return fallback;
     }
 
-    /** The connection's local token (unsigned 32-bit), once connected; 0 before. */
-    public long token() {
-        return token;
-    }
-
     @Override
     public String toString() {
         return "ChannelStream[" + localAddress + " -> " + remoteAddress + "]";
@@ -393,6 +388,11 @@ public final class ChannelStream {
             n += bufs[i].remaining();
         }
         return n;
+    }
+
+    /** A publisher whose every subscriber gets {@code onError(error)} at once (no events). */
+    public static Flow.Publisher<SubflowEvent> failed(Throwable error) {
+        return subscriber -> refuse(subscriber, error);
     }
 
     private static void refuse(Flow.Subscriber<? super SubflowEvent> subscriber, Throwable error) {

@@ -107,21 +107,7 @@ final class MptcpSocketChannelImpl extends SocketChannel implements MptcpChannel
     @Override
     public Flow.Publisher<SubflowEvent> events() {
         ChannelStream s = stream;
-        if (s == null) {
-            return subscriber -> {
-                subscriber.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                    }
-
-                    @Override
-                    public void cancel() {
-                    }
-                });
-                subscriber.onError(new NotYetConnectedException());
-            };
-        }
-        return s.events();
+        return s == null ? ChannelStream.failed(new NotYetConnectedException()) : s.events();
     }
 
     // ------------------------------------------------------------------ connecting

@@ -1,5 +1,6 @@
 package io.mptcp4j.nio;
 
+import io.mptcp4j.testing.DaemonTasks;
 import static java.nio.channels.SelectionKey.OP_ACCEPT;
 import static java.nio.channels.SelectionKey.OP_CONNECT;
 import static java.nio.channels.SelectionKey.OP_READ;
@@ -360,7 +361,7 @@ abstract class NioContract {
         try (Link k = connect(t)) {
             byte[] a = random(3 << 20, 3);
             byte[] b = random(1 << 20, 4);
-            CompletableFuture<byte[]> received = NioLab.async("peer-reader", () -> k.peer.read(a.length + b.length));
+            CompletableFuture<byte[]> received = DaemonTasks.async("peer-reader", () -> k.peer.read(a.length + b.length));
             assertThat(k.channel.write(ByteBuffer.wrap(a))).isEqualTo(a.length);
             ByteBuffer[] gathered = {ByteBuffer.wrap(b, 0, 1000), ByteBuffer.wrap(b, 1000, b.length - 1000)};
             assertThat(k.channel.write(gathered)).isEqualTo(b.length);
@@ -1290,7 +1291,7 @@ abstract class NioContract {
         int clients = 20;
         int size = 256 * 1024;
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-        CompletableFuture<Integer> server = NioLab.async("echo-server",
+        CompletableFuture<Integer> server = DaemonTasks.async("echo-server",
                 () -> echo(t.peerProvider(), t.peerServerAddress(), bound, clients));
         server.whenComplete((n, e) -> {
             if (e != null) {

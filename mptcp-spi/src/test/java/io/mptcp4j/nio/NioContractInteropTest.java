@@ -1,5 +1,6 @@
 package io.mptcp4j.nio;
 
+import io.mptcp4j.testing.ProviderLab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,14 +36,14 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("try") // peers held open only for their effect
 class NioContractInteropTest extends NioContract {
 
-    private NioLab lab;
+    private ProviderLab lab;
     private MptcpSelectorProvider client;
     private MptcpSelectorProvider server;
     private List<NioTransport> transports = List.of();
 
     @BeforeAll
     void createLab() throws IOException {
-        lab = new NioLab(2);
+        lab = new ProviderLab(2);
         try {
             client = lab.provider(Host.CLIENT);
             server = NioTransport.peerStack(lab);

@@ -1,5 +1,7 @@
 package io.mptcp4j.nio;
 
+import io.mptcp4j.testing.ProviderLab;
+import io.mptcp4j.testing.DaemonTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.driver.MptcpSocketInfo;
@@ -21,13 +23,13 @@ class NioSmokeInteropTest {
 
     @Test
     void blockingEchoOverTwoPathsWithTheKernel() throws Exception {
-        try (NioLab lab = new NioLab(2);
+        try (ProviderLab lab = new ProviderLab(2);
              MptcpSelectorProvider provider = lab.provider(Host.CLIENT);
              KernelMptcpSocket listener = lab.kernelListener(Host.SERVER, 7000)) {
-            CompletableFuture<Void> echo = NioLab.async("echo", () -> {
-                try (KernelMptcpSocket s = listener.accept(NioLab.WAIT)) {
+            CompletableFuture<Void> echo = DaemonTasks.async("echo", () -> {
+                try (KernelMptcpSocket s = listener.accept(ProviderLab.WAIT)) {
                     byte[] buf = new byte[65536];
-                    for (int n; (n = s.read(buf, 0, buf.length, NioLab.WAIT)) > 0; ) {
+                    for (int n; (n = s.read(buf, 0, buf.length, ProviderLab.WAIT)) > 0; ) {
                         s.write(buf, 0, n);
                     }
                     s.shutdownOutput();
@@ -38,7 +40,7 @@ class NioSmokeInteropTest {
             new Random(1).nextBytes(data);
             try (SocketChannel ch = provider.openSocketChannel()) {
                 ch.connect(new InetSocketAddress(lab.address(Host.SERVER, 0), 7000));
-                CompletableFuture<Void> writer = NioLab.async("writer", () -> {
+                CompletableFuture<Void> writer = DaemonTasks.async("writer", () -> {
                     ch.write(ByteBuffer.wrap(data));
                     ch.shutdownOutput();
                     return null;

@@ -1,5 +1,6 @@
 package io.mptcp4j.nio;
 
+import io.mptcp4j.testing.ProviderLab;
 import io.mptcp4j.io.linux.KernelMptcpSocket;
 import io.mptcp4j.io.linux.StreamProtocol;
 import io.mptcp4j.lab.Host;
@@ -382,7 +383,7 @@ abstract class NioTransport {
      * provider for the echo test is {@code server}, another mptcp4j provider with its stack in the SERVER namespace
      * (see {@link #peerStack}).
      */
-    static NioTransport oursInLab(NioLab lab, MptcpSelectorProvider client, MptcpSelectorProvider server,
+    static NioTransport oursInLab(ProviderLab lab, MptcpSelectorProvider client, MptcpSelectorProvider server,
                                   boolean kernelMptcp) {
         SelectorProvider jdk = PlatformProvider.find();
         InetAddress ourAddress = lab.address(Host.CLIENT, 0);
@@ -461,7 +462,7 @@ abstract class NioTransport {
      * port it owns on any of its addresses (its ports are reserved per address): a port it held on a second address
      * could be a kernel socket's on the first one, whose segments the stack would then answer with resets.
      */
-    static MptcpSelectorProvider peerStack(NioLab lab) {
+    static MptcpSelectorProvider peerStack(ProviderLab lab) {
         return new MptcpSelectorProvider(MptcpProviderConfig.builder()
                 .namespace(lab.lab.namespaceName(Host.SERVER))
                 .localAddresses(java.util.List.of(lab.address(Host.SERVER, 0).getHostAddress()))

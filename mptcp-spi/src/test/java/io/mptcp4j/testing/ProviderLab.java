@@ -1,27 +1,31 @@
-package io.mptcp4j.nio;
+package io.mptcp4j.testing;
 
-import io.mptcp4j.testing.DaemonTasks;
 import io.mptcp4j.io.linux.KernelMptcpSocket;
 import io.mptcp4j.io.linux.StreamProtocol;
 import io.mptcp4j.lab.Host;
 import io.mptcp4j.lab.NamespaceLab;
+import io.mptcp4j.nio.MptcpProviderConfig;
+import io.mptcp4j.nio.MptcpSelectorProvider;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 
-/** What the java.nio lab tests share: a two-path lab, providers living in one of its hosts, kernel peers. */
-final class NioLab implements AutoCloseable {
+/**
+ * What the java.nio, Reactor and Spring lab tests share: an IPv4 lab whose links are up and whose kernels accept
+ * a subflow per path, {@link MptcpSelectorProvider}s whose stack lives in one of its hosts (the test JVM stays in
+ * its own namespace), and kernel MPTCP listeners.
+ */
+public final class ProviderLab implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
-    final NamespaceLab lab;
+    public final NamespaceLab lab;
 
-    NioLab(int paths) throws IOException {
+    public ProviderLab(int paths) throws IOException {
         NamespaceLab built = NamespaceLab.builder().paths(paths).ipv6(false).build();
         try {
             built.setMptcpLimits(Host.SERVER, paths, paths);
@@ -34,7 +38,7 @@ final class NioLab implements AutoCloseable {
     }
 
     /** A provider whose stack lives in {@code host} with every IPv4 address of the lab's paths there. */
-    MptcpSelectorProvider provider(Host host, MptcpProviderConfig.Builder config) {
+    public MptcpSelectorProvider provider(Host host, MptcpProviderConfig.Builder config) {
         List<String> addresses = new ArrayList<>();
         for (int p = 0; p < lab.pathCount(); p++) {
             addresses.add(address(host, p).getHostAddress());
@@ -42,23 +46,27 @@ final class NioLab implements AutoCloseable {
         return new MptcpSelectorProvider(config.namespace(lab.namespaceName(host)).localAddresses(addresses).build());
     }
 
-    MptcpSelectorProvider provider(Host host) {
+    public MptcpSelectorProvider provider(Host host) {
         return provider(host, MptcpProviderConfig.builder());
     }
 
-    InetAddress address(Host host, int path) {
+    public InetAddress address(Host host, int path) {
         return host == Host.CLIENT ? lab.path(path).clientV4() : lab.path(path).serverV4();
     }
 
     /** A kernel MPTCP listener in {@code host} on every address. */
-    KernelMptcpSocket kernelListener(Host host, int port) throws IOException {
+    public KernelMptcpSocket kernelListener(Host host, int port) throws IOException {
         return lab.inNamespace(host, () -> KernelMptcpSocket.listen(
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port), StreamProtocol.MPTCP, 8));
     }
 
-    /** Runs {@code task} on a daemon thread of its own ({@link DaemonTasks#async}). */
-    static <T> CompletableFuture<T> async(String name, Callable<T> task) {
-        return DaemonTasks.async(name, task);
+    /** Takes {@code path} down on both hosts; unchecked, for callbacks such as StepVerifier's {@code then}. */
+    public void pathDown(int path) {
+        try {
+            lab.linkDown(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
