@@ -85,7 +85,8 @@ public interface CongestionController {
      * (RFC 5681 section 3.1); a recovery episode in progress is abandoned. Losses of packets sent before
      * {@code now} count as part of this event.
      *
-     * @param bytesInFlight bytes in flight when the timer fired, before any were marked lost
+     * @param bytesInFlight the FlightSize when the timer fired: data sent and not cumulatively acknowledged
+     *                      (RFC 5681), SACKed or deemed lost included
      */
     void onRetransmitTimeout(long now, long bytesInFlight);
 

@@ -26,7 +26,9 @@ import java.util.Objects;
  *   <li>If a congestion avoidance stage starts at or above {@code W_max} (possible when the flight was larger
  *       than the window), {@code K = 0} and the curve starts from the current window, as in Linux.</li>
  *   <li>Before the subflow's first RTT sample the target is {@code W_cubic(t)}, with no RTT ahead.</li>
- *   <li>HyStart++ (RFC 9406, section 4.10) is not implemented: the first slow start ends at the first loss.</li>
+ *   <li>The first slow start uses HyStart++ (RFC 9406, as section 4.10 recommends), from
+ *       {@link LossBasedController}. When it ends slow start without a loss, {@code cwnd_prior = cwnd} and the
+ *       stage starts like one after a timeout: {@code K = 0}, {@code W_max} = the window at its start (4.10).</li>
  *   <li>A spurious congestion event (section 4.9) restores {@code W_max} and {@code cwnd_prior} with the window
  *       and threshold; the congestion avoidance stage then starts afresh from the restored window.</li>
  * </ul>
@@ -52,7 +54,7 @@ public final class Cubic extends LossBasedController {
     private double wMax;
     /** The window when ssthresh was last set, bytes (section 4.1.2). */
     private double cwndPrior;
-    /** No loss since the last timeout (or ever): the next stage takes W_max from its own start (section 4.8). */
+    /** No loss since the last timeout (or ever): the next stage takes W_max from its own start (4.8, 4.10). */
     private boolean wMaxFromStageStart = true;
     /** The three above just before the last congestion event, for undoing it. */
     private double wMaxBeforeEvent;
@@ -140,6 +142,15 @@ public final class Cubic extends LossBasedController {
     }
 
     @Override
+    protected void leftSlowStartWithoutLoss(long now) {
+        // Section 4.10: W_max is undefined after a slow start without loss; cwnd_prior = cwnd, and the stage
+        // anchors at its own start, K = 0, with no reduction.
+        cwndPrior = cwnd();
+        wMaxFromStageStart = true;
+        stageStarted = false;
+    }
+
+    @Override
     protected void ackedWhileApplicationLimited(long now) {
         stopClock(now);
     }
@@ -197,7 +208,7 @@ public final class Cubic extends LossBasedController {
     private void startStage(long now) {
         double cwndEpoch = cwnd();
         if (wMaxFromStageStart) {
-            // Section 4.8: after a timeout (or before any loss), K = 0 and W_max = cwnd_epoch.
+            // Sections 4.8 and 4.10: after a timeout, or a slow start ended without loss, K = 0, W_max = cwnd_epoch.
             wMax = cwndEpoch;
             wMaxFromStageStart = false;
         }

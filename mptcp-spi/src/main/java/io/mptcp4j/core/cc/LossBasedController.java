@@ -10,6 +10,9 @@ package io.mptcp4j.core.cc;
  *   <li>Slow start ({@code cwnd < ssthresh}): appropriate byte counting, RFC 3465 section 2.2: each ACK grows
  *       {@code cwnd} by the bytes it acknowledges, at most L = 2*SMSS, or 1*SMSS in the slow start that follows
  *       a retransmission timeout (section 2.3), and never beyond {@code ssthresh}.</li>
+ *   <li>HyStart++ (RFC 9406) in the first slow start: a clear rise of the per-round minimum RTT slows growth to a
+ *       quarter (Conservative Slow Start), and five such rounds end slow start with {@code ssthresh = cwnd},
+ *       no reduction; a loss ends it as usual. See {@link HyStartPlusPlus}.</li>
  *   <li>The window grows only while it is used: an ACK that arrives with less than half of {@code cwnd} in
  *       flight belongs to the non-validated phase of RFC 7661 section 3 and leaves the window as it is
  *       (RFC 9438 section 5.8 demands the same for CUBIC).</li>
@@ -42,6 +45,7 @@ public abstract class LossBasedController implements CongestionController {
     private long ssthreshBeforeEvent;
     private boolean hadCongestionBeforeEvent;
     private long episodeStartBeforeEvent;
+    private final HyStartPlusPlus hyStart = new HyStartPlusPlus();
 
     /**
      * A controller with the RFC 6928 initial window.
@@ -78,6 +82,14 @@ public abstract class LossBasedController implements CongestionController {
         return inRecovery;
     }
 
+    /**
+     * Whether HyStart++ has slowed the first slow start to Conservative Slow Start (RFC 9406 section 4.2), for
+     * diagnostics.
+     */
+    public final boolean inConservativeSlowStart() {
+        return hyStartApplies() && hyStart.inCss();
+    }
+
     /** The current sender maximum segment size in bytes. */
     protected final int mss() {
         return mss;
@@ -86,6 +98,15 @@ public abstract class LossBasedController implements CongestionController {
     /** Sets the window during congestion avoidance; it never goes below one SMSS. */
     protected final void setCwnd(long bytes) {
         cwnd = Math.max(bytes, mss);
+    }
+
+    /** Counts the bytes for HyStart++'s rounds. */
+    @Override
+    public final void onPacketSent(long now, long bytes, long bytesInFlight) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative bytes: " + bytes);
+        }
+        hyStart.sent(bytes);
     }
 
     @Override
@@ -97,23 +118,39 @@ public abstract class LossBasedController implements CongestionController {
             return;
         }
         timedOutSinceAck = false;
+        hyStart.acknowledged(ackedBytes);
         acknowledged(now, ackedBytes);
         if (inRecovery) {
             return;
         }
+        boolean hyStartApplies = hyStartApplies();
         if (2 * bytesInFlight < cwnd) {
             ackedWhileApplicationLimited(now);
-            return;
-        }
-        if (cwnd < ssthresh) {
-            long limit = slowStartAfterTimeout ? mss : 2L * mss;
-            cwnd = Math.min(cwnd + Math.min(ackedBytes, limit), ssthresh);
+        } else if (cwnd < ssthresh) {
+            long limited = Math.min(ackedBytes, slowStartAfterTimeout ? mss : 2L * mss);
+            long increase = hyStartApplies ? hyStart.slowStartIncrease(limited) : limited;
+            cwnd = Math.min(cwnd + increase, ssthresh);
             if (cwnd >= ssthresh) {
                 slowStartAfterTimeout = false;
             }
-            return;
+        } else {
+            increaseInCongestionAvoidance(now, ackedBytes, bytesInFlight);
         }
-        increaseInCongestionAvoidance(now, ackedBytes, bytesInFlight);
+        // After the window update, as in RFC 9406 section 4.2; an application-limited ACK still measures the path.
+        if (hyStartApplies && hyStart.onAck(rttSampleNanos, bytesInFlight - ackedBytes)) {
+            // Section 4.2: CSS_ROUNDS rounds of CSS are over; congestion avoidance from the current window.
+            ssthresh = cwnd;
+            leftSlowStartWithoutLoss(now);
+        }
+    }
+
+    /**
+     * RFC 9406 section 4.3: HyStart++ only in the first slow start, while {@code ssthresh} has its initial value.
+     * A congestion event, a timeout or HyStart++'s own exit sets it, so the slow starts after a timeout are plain
+     * ones; an undone congestion event restores it, and HyStart++ resumes where it was.
+     */
+    private boolean hyStartApplies() {
+        return ssthresh == Long.MAX_VALUE;
     }
 
     @Override
@@ -127,7 +164,9 @@ public abstract class LossBasedController implements CongestionController {
         ssthreshBeforeEvent = ssthresh;
         hadCongestionBeforeEvent = hadCongestion;
         episodeStartBeforeEvent = episodeStart;
-        ssthresh = reducedThreshold(bytesInFlight);
+        // A new episode during a recovery (a packet sent after the last one began was lost) reduces from the
+        // window that recovery aims at: the flight may be far above it then, and must not raise it.
+        ssthresh = reducedThreshold(inRecovery ? Math.min(bytesInFlight, cwnd) : bytesInFlight);
         cwnd = ssthresh;
         inRecovery = true;
         hadCongestion = true;
@@ -165,7 +204,10 @@ public abstract class LossBasedController implements CongestionController {
         long before = cwnd;
         boolean first = !timedOutSinceAck;
         if (first) {
-            ssthresh = reducedThreshold(bytesInFlight);
+            // RFC 5681 equation (4), from the FlightSize; a timeout in the middle of a recovery keeps the
+            // threshold that recovery set if it is lower (this congestion was answered already), as Linux does.
+            long reduced = reducedThreshold(bytesInFlight);
+            ssthresh = inRecovery ? Math.min(ssthresh, reduced) : reduced;
         }
         cwnd = mss;
         inRecovery = false;
@@ -230,6 +272,13 @@ public abstract class LossBasedController implements CongestionController {
      * @param cwndBefore the window just before the collapse
      */
     protected void collapsedOnTimeout(long now, long cwndBefore) {
+    }
+
+    /**
+     * HyStart++ ended the first slow start without a loss (RFC 9406 section 4.2): {@code ssthresh} was just set to
+     * {@code cwnd}, which is unchanged, and the next ACK that grows the window is in congestion avoidance.
+     */
+    protected void leftSlowStartWithoutLoss(long now) {
     }
 
     /**

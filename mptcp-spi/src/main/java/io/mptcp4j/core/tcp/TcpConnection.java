@@ -350,6 +350,15 @@ public final class TcpConnection {
         return sackPermitted;
     }
 
+    /**
+     * The payload of a full-sized segment that carries {@code extensionOptionBytes} bytes of the extension's
+     * options next to this connection's own (timestamps when negotiated; SACK blocks, which come and go, left out).
+     */
+    public int fullSegmentPayload(int extensionOptionBytes) {
+        int base = timestampsEnabled ? TIMESTAMPS_LENGTH : 0;
+        return Math.max(0, sendMss - padded(base + extensionOptionBytes));
+    }
+
     /** Whether timestamps were negotiated. */
     public boolean timestampsEnabled() {
         return timestampsEnabled;
@@ -1263,7 +1272,9 @@ public final class TcpConnection {
         consecutiveTimeouts++;
         statistics.increment(Counter.TIMEOUTS);
         if (controller != null) {
-            controller.onRetransmitTimeout(now, pipe());
+            // RFC 5681 section 3.1 equation (4): the FlightSize, all data outstanding (the pipe of a recovery
+            // that marked most of it lost would collapse the threshold to two segments).
+            controller.onRetransmitTimeout(now, flightSize());
         }
         rtt.backOff();
         retransmitQueue.markAllLost();

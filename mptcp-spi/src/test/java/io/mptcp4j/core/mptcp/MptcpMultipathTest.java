@@ -149,10 +149,24 @@ class MptcpMultipathTest {
 
     @Test
     void aLinkGoingDownMovesDataAtOnceAndTheReturningLinkIsJoinedAgain() {
+        // The same failure at five instants: the gap depends on where the surviving path's window is in its
+        // cycle (a loss of its own right after the failover costs a recovery on top).
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            gaps.add(failAndRestorePath0(Duration.ofMillis(2000 + 250 * i)));
+        }
+        gaps.sort(null);
+        // The target for a stack that watches its links: at most 0.1 s without progress.
+        assertThat(gaps.get(2)).as("median longest gap after the failure of %s, ns", gaps).isLessThan(100_000_000L);
+        assertThat(gaps.get(4)).as("longest gap after the failure of %s, ns", gaps).isLessThan(200_000_000L);
+    }
+
+    /** A 30 MB upload over two paths, path 0 down {@code after} its start and up 2 s later: the longest gap. */
+    private static long failAndRestorePath0(Duration after) {
         MptcpPair pair = transfer(new MptcpPair(9, MptcpConfig.defaults(), path(20, 10), path(20, 10))
                 .withAllPathAddresses(), 30 * MEGABYTE, 0);
         MptcpConnection c = pair.connect();
-        long failAt = pair.network().now() + Duration.ofSeconds(2).toNanos();
+        long failAt = pair.network().now() + after.toNanos();
         long backAt = failAt + Duration.ofSeconds(2).toNanos();
         GapMeter gap = new GapMeter();
         pair.network().at(failAt, () -> setPath(pair, 0, false));
@@ -166,8 +180,6 @@ class MptcpMultipathTest {
 
         pair.up.assertTransferred();
         assertThat(c.error()).as(pair.context()).isNull();
-        // The target for a stack that watches its links: at most 0.1 s without progress.
-        assertThat(gap.longestGap).as("longest gap after the failure, ns").isLessThan(100_000_000L);
         assertThat(pair.clientEvents).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(
                 SubflowEvent.SubflowClosed.class, closed -> {
                     assertThat(closed.reason()).isEqualTo(SubflowCloseReason.LINK_DOWN);
@@ -181,6 +193,7 @@ class MptcpMultipathTest {
                 }));
         assertThat(c.statistics().get(Counter.SUBFLOW_LINK_DOWN)).isEqualTo(1);
         assertThat(c.statistics().get(Counter.RM_ADDR_TX)).isGreaterThanOrEqualTo(1);
+        return gap.longestGap;
     }
 
     @Test

@@ -21,7 +21,7 @@ class LossyBulkTransferTest {
     private static final long LINK_RATE = 100_000_000;
     /**
      * Four bandwidth-delay products: enough to fill the path, too little for slow start to overflow the
-     * 1000-packet queue (the engine has no HyStart++ yet, and that overshoot is not what this test measures).
+     * 1000-packet queue (that overshoot, which HyStart++ only shortens, is not what this test measures).
      */
     private static final int RECEIVE_BUFFER = 1 << 20;
 
