@@ -893,7 +893,12 @@ public final class MptcpConnection {
             if (!(chosen instanceof Subflow s) || !scheduling.active.contains(s) || s.room() <= 0) {
                 break;
             }
-            int n = (int) Math.min(Math.min(available, s.room()), SendMappings.MAX_LENGTH);
+            int n = (int) Math.min(s.room(), SendMappings.MAX_LENGTH);
+            if (n < available) {
+                // Whole segments, rounded up: a mapping cut to the room an ACK freed ends in a short segment.
+                n = s.segmentAlignedLength(dsn, n);
+            }
+            n = (int) Math.min(n, available);
             boolean mapped = checksums && mode == Mode.MPTCP;
             int written = s.send(sendQueue, dsn, n, mapped);
             if (written == 0) {

@@ -48,6 +48,8 @@ final class MappingWitness {
         int repeatedMappings;
         /** Lengths of the continuation segments' payloads. */
         final List<Integer> continuationPayloads = new ArrayList<>();
+        /** Lengths of every data segment's payload, in the order delivered. */
+        final List<Integer> payloads = new ArrayList<>();
     }
 
     private final Map<String, Flow> flows = new HashMap<>();
@@ -84,6 +86,7 @@ final class MappingWitness {
         long rel = (s.sequenceNumber() - f.isn) & 0xFFFF_FFFFL;
         int len = s.payloadLength();
         f.dataSegments++;
+        f.payloads.add(len);
         WireMapping carried = null;
         Dss dss = null;
         for (MptcpOption o : s.mptcpOptions()) {

@@ -142,10 +142,17 @@ final class MptcpPair {
         return network().runUntil(done, max);
     }
 
-    /** Runs until both connections are closed (or {@code max} passed). */
+    /**
+     * Runs until both connections are closed (or {@code max} passed), then lets both applications read once more:
+     * a connection can close in the same millisecond as its last bytes arrived, before the application's next
+     * read takes them.
+     */
     long runUntilClosed(Duration max) {
-        return runUntil(() -> clientConnection.isClosed() && serverConnection != null && serverConnection.isClosed(),
-                max);
+        long end = runUntil(() -> clientConnection.isClosed() && serverConnection != null
+                && serverConnection.isClosed(), max);
+        clientEnd.pump();
+        serverEnd.pump();
+        return end;
     }
 
     String context() {
