@@ -7,6 +7,7 @@ import io.mptcp4j.core.mptcp.MptcpConnection;
 import io.mptcp4j.core.mptcp.MptcpStack;
 import io.mptcp4j.core.mptcp.MptcpStatistics;
 import io.mptcp4j.core.tcp.TcpStack;
+import io.mptcp4j.core.tcp.TcpStatistics;
 import io.mptcp4j.event.SubflowEventPublisher;
 import io.mptcp4j.io.Device;
 import io.mptcp4j.io.EgressPinning;
@@ -235,6 +236,11 @@ public final class UserspaceMptcp implements AutoCloseable {
     /** The stack's MPTCP counters (written by the loop; reads may be slightly stale). */
     public MptcpStatistics statistics() {
         return stack.statistics();
+    }
+
+    /** The counters of the TCP under the subflows: retransmissions, recoveries, drops (slightly stale, as above). */
+    public TcpStatistics tcpStatistics() {
+        return stack.tcp().statistics();
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.mptcp4j.samples;
 
 import io.mptcp4j.core.mptcp.MptcpConfig;
+import io.mptcp4j.core.mptcp.MptcpStatistics;
+import io.mptcp4j.core.tcp.TcpStatistics;
 import io.mptcp4j.driver.MptcpSocket;
 import io.mptcp4j.driver.MptcpSocketInfo;
 import io.mptcp4j.driver.UserspaceMptcp;
@@ -222,9 +224,49 @@ final class MultipathBench {
                     TimeUnit.SECONDS))) {
                 Thread.sleep(200);
                 boolean upload = direction.equals("upload");
+                CounterDelta counters = new CounterDelta(mptcp);
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
-                return new Run("mptcp4j", paths, direction, r, describe(socket.info()));
+                return new Run("mptcp4j", paths, direction, r, describe(socket.info()) + counters.since());
+            }
+        }
+    }
+
+    /** What the stack's TCP and MPTCP counters did during one run (the loop writes them; reads may lag a little). */
+    private static final class CounterDelta {
+        private final UserspaceMptcp mptcp;
+        private final long[] tcp = new long[TcpStatistics.Counter.values().length];
+        private final long[] multipath = new long[MptcpStatistics.Counter.values().length];
+
+        CounterDelta(UserspaceMptcp mptcp) {
+            this.mptcp = mptcp;
+            for (TcpStatistics.Counter c : TcpStatistics.Counter.values()) {
+                tcp[c.ordinal()] = mptcp.tcpStatistics().get(c);
+            }
+            for (MptcpStatistics.Counter c : MptcpStatistics.Counter.values()) {
+                multipath[c.ordinal()] = mptcp.statistics().get(c);
+            }
+        }
+
+        /** Non-zero changes of the counters that tell about losses and reordering, e.g. "; counters: ...". */
+        String since() {
+            StringBuilder s = new StringBuilder();
+            for (TcpStatistics.Counter c : List.of(TcpStatistics.Counter.SEGMENTS_OUT,
+                    TcpStatistics.Counter.RETRANSMITTED_SEGMENTS, TcpStatistics.Counter.FAST_RETRANSMITS,
+                    TcpStatistics.Counter.SACK_RECOVERIES, TcpStatistics.Counter.TIMEOUTS,
+                    TcpStatistics.Counter.SPURIOUS_RECOVERIES, TcpStatistics.Counter.OUT_OF_ORDER_SEGMENTS)) {
+                append(s, c.name().toLowerCase(Locale.ROOT), mptcp.tcpStatistics().get(c) - tcp[c.ordinal()]);
+            }
+            for (MptcpStatistics.Counter c : List.of(MptcpStatistics.Counter.RETRANSMISSIONS,
+                    MptcpStatistics.Counter.OFO_QUEUE, MptcpStatistics.Counter.DUPLICATE_DATA)) {
+                append(s, c.mibName(), mptcp.statistics().get(c) - multipath[c.ordinal()]);
+            }
+            return s.length() == 0 ? "" : "; counters:" + s;
+        }
+
+        private static void append(StringBuilder s, String name, long delta) {
+            if (delta != 0) {
+                s.append(' ').append(name).append('=').append(delta);
             }
         }
     }
