@@ -18,7 +18,7 @@ final class DataReceiveBuffer {
     private static final int INITIAL_CAPACITY = 16 * 1024;
     private static final byte[] EMPTY = {};
 
-    private final int limit;
+    private int limit;
     private byte[] ring = EMPTY;
     private int head;
     private int readable;
@@ -52,6 +52,16 @@ final class DataReceiveBuffer {
 
     int limit() {
         return limit;
+    }
+
+    /** Raises the limit (receive auto-tuning); the right edge moves right with it, never left. */
+    void raiseLimit(int newLimit) {
+        limit = Math.max(limit, newLimit);
+    }
+
+    /** The data sequence number of the next byte the application reads. */
+    long readDsn() {
+        return readDsn;
     }
 
     /** Bytes the application can read now. */

@@ -22,6 +22,8 @@ public final class MptcpConfig {
     public static final int MIN_BUFFER = 64 * 1024;
     /** The largest: the biggest window TCP's window scaling can announce (RFC 7323 section 2.3). */
     public static final int MAX_BUFFER = 1 << 30;
+    /** Where an auto-tuned receive window starts (at most the configured receive buffer). */
+    public static final int INITIAL_TUNED_RECEIVE_BUFFER = 256 * 1024;
     /** The most subflows a connection may have: address ids are one byte (RFC 8684 section 3.2). */
     public static final int MAX_SUBFLOWS = 64;
 
@@ -29,6 +31,7 @@ public final class MptcpConfig {
     private final FallbackPolicy fallbackPolicy;
     private final int sendBufferSize;
     private final int receiveBufferSize;
+    private final boolean receiveBufferAutoTuning;
     private final TcpConfig subflowConfig;
     private final Supplier<? extends PacketScheduler> scheduler;
     private final Supplier<? extends PathManager> pathManager;
@@ -41,6 +44,7 @@ public final class MptcpConfig {
         this.fallbackPolicy = b.fallbackPolicy;
         this.sendBufferSize = b.sendBufferSize;
         this.receiveBufferSize = b.receiveBufferSize;
+        this.receiveBufferAutoTuning = b.receiveBufferAutoTuning;
         this.subflowConfig = b.subflowConfig;
         this.scheduler = b.scheduler;
         this.pathManager = b.pathManager;
@@ -64,6 +68,7 @@ public final class MptcpConfig {
         b.fallbackPolicy = fallbackPolicy;
         b.sendBufferSize = sendBufferSize;
         b.receiveBufferSize = receiveBufferSize;
+        b.receiveBufferAutoTuning = receiveBufferAutoTuning;
         b.subflowConfig = subflowConfig;
         b.scheduler = scheduler;
         b.pathManager = pathManager;
@@ -93,6 +98,11 @@ public final class MptcpConfig {
     /** The connection-level receive buffer, which bounds the window announced to the peer (section 3.3.4). */
     public int receiveBufferSize() {
         return receiveBufferSize;
+    }
+
+    /** Whether the receive window is auto-tuned up to {@link #receiveBufferSize()}. */
+    public boolean receiveBufferAutoTuning() {
+        return receiveBufferAutoTuning;
     }
 
     /** The TCP configuration of every subflow. */
@@ -128,7 +138,7 @@ public final class MptcpConfig {
     @Override
     public String toString() {
         return "MptcpConfig[checksums=" + checksums + ", fallback=" + fallbackPolicy + ", sendBuffer="
-                + sendBufferSize + ", receiveBuffer=" + receiveBufferSize + ", maxSubflows=" + maxSubflows
+                + sendBufferSize + ", receiveBuffer=" + receiveBufferSize + (receiveBufferAutoTuning ? " (auto-tuned)" : "") + ", maxSubflows=" + maxSubflows
                 + ", maxAcceptedAddresses=" + maxAcceptedAddresses + ", backup=" + backupAddresses + ", subflows="
                 + subflowConfig + "]";
     }
@@ -139,6 +149,7 @@ public final class MptcpConfig {
         private FallbackPolicy fallbackPolicy = FallbackPolicy.ALLOW;
         private int sendBufferSize = 4 * 1024 * 1024;
         private int receiveBufferSize = 4 * 1024 * 1024;
+        private boolean receiveBufferAutoTuning = true;
         private TcpConfig subflowConfig = TcpConfig.defaults();
         private Supplier<? extends PacketScheduler> scheduler = MinRttScheduler::new;
         private Supplier<? extends PathManager> pathManager = FullMeshPathManager::new;
@@ -167,9 +178,22 @@ public final class MptcpConfig {
             return this;
         }
 
-        /** Connection-level receive buffer in bytes, {@link #MIN_BUFFER} to {@link #MAX_BUFFER}; default 4 MiB. */
+        /**
+         * Connection-level receive buffer in bytes, {@link #MIN_BUFFER} to {@link #MAX_BUFFER}; default 4 MiB. With
+         * auto-tuning (the default) it is the most the window grows to.
+         */
         public Builder receiveBufferSize(int bytes) {
             this.receiveBufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * Whether the connection-level receive window starts small ({@link #INITIAL_TUNED_RECEIVE_BUFFER}) and grows
+         * with what the application reads per round trip, up to {@link #receiveBufferSize}; default true. Off, the
+         * window is the whole buffer from the start, which lets a sender queue that much in the network.
+         */
+        public Builder receiveBufferAutoTuning(boolean on) {
+            this.receiveBufferAutoTuning = on;
             return this;
         }
 

@@ -121,7 +121,20 @@ public final class MptcpConnection {
     private final DataSendQueue sendQueue;
     /** The data sequence number of our first byte: IDSN + 1, or 0 without keys. */
     private long initialSendDsn;
+    /**
+     * The shortest auto-tuning round: 10 ms, so the window holds twice what the application reads in 10 ms at
+     * least, room for the pauses of a userspace stack (a garbage collection, a busy core) on fast short paths.
+     */
+    private static final long TUNING_ROUND_FLOOR_NANOS = 10_000_000L;
+    /** The shortest time over which auto-tuning measures the application's pace. */
+    private static final long TUNING_MEASUREMENT_NANOS = 100_000_000L;
+
     private long dataSndNxt;
+    // Receive auto-tuning: when the current round began, the read position then, the most read in a round.
+    private long tuneTime;
+    private long tuneReadMark;
+    private long tuneSpace;
+    private boolean tuneStarted;
     /** The right edge of the peer's connection-level receive window (section 3.3.4). */
     private long peerWindowEdge;
     private final ArrayDeque<long[]> reinjections = new ArrayDeque<>();
@@ -160,7 +173,9 @@ public final class MptcpConnection {
         this.scheduler = config.newScheduler();
         this.paths = new ConnectionPaths(this, stack, config.newPathManager());
         this.sendQueue = new DataSendQueue(config.sendBufferSize());
-        this.receiveBuffer = new DataReceiveBuffer(config.receiveBufferSize());
+        this.receiveBuffer = new DataReceiveBuffer(config.receiveBufferAutoTuning()
+                ? Math.min(MptcpConfig.INITIAL_TUNED_RECEIVE_BUFFER, config.receiveBufferSize())
+                : config.receiveBufferSize());
         this.state = serverSide ? MptcpState.SYN_RECEIVED : MptcpState.SYN_SENT;
     }
 
@@ -351,8 +366,53 @@ public final class MptcpConnection {
         if (n == 0) {
             return isInputShutdown() || state == MptcpState.CLOSED ? -1 : 0;
         }
+        tuneReceiveBuffer();
         afterApplicationRead();
         return n;
+    }
+
+    /**
+     * Dynamic right-sizing of the connection-level window, after Linux's {@code mptcp_rcv_space_adjust}: measure
+     * what the application reads per round (see {@link #TUNING_ROUND_FLOOR_NANOS}); if that beat the best round
+     * so far, the window may hold twice that plus sixteen segments, plus twice the growth (so a sender in slow start
+     * is not held back), up to the configured buffer. Rounds follow the paths' base round trip, not the smoothed
+     * one: a window sized by round trips that queueing inflated lets the sender queue ever more (with Linux's
+     * rule the kernel's own connections reach its 6 MB maximum on the lab's 50 Mbit/s paths), and data it must
+     * send again on another path after a failure waits behind all of it (RFC 8684 section 3.3.6 sizes the buffer
+     * by the paths' rates and round trips).
+     */
+    private void tuneReceiveBuffer() {
+        if (!config.receiveBufferAutoTuning() || receiveBuffer.limit() >= config.receiveBufferSize()) {
+            return;
+        }
+        long now = stack.now();
+        long rtt = 0;
+        int mss = 0;
+        for (Subflow s : subflows) {
+            if (s.tcp() != null && s.tcp().isConnected()) {
+                rtt = Math.max(rtt, s.tcp().receiverMinRttNanos());
+                mss = Math.max(mss, s.tcp().sendMss());
+            }
+        }
+        rtt = rtt <= 0 ? 0 : Math.max(rtt, TUNING_ROUND_FLOOR_NANOS);
+        if (rtt <= 0 || now - tuneTime < Math.max(rtt, TUNING_MEASUREMENT_NANOS)) {
+            return;
+        }
+        // What the application read, as a rate over at least 100 ms scaled to one round: an application that
+        // paused and then took its backlog at once, or a hole filled by a reinjection, reads faster than any path.
+        long copied = (receiveBuffer.readDsn() - tuneReadMark) * rtt / (now - tuneTime);
+        if (!tuneStarted) {
+            // As if the rounds so far had read half the window: growth is measured from what it holds already.
+            tuneSpace = receiveBuffer.limit() / 2;
+        } else if (copied > tuneSpace) {
+            long target = 2 * copied + 16L * mss;
+            target += 2 * target * (copied - tuneSpace) / Math.max(1, tuneSpace);
+            tuneSpace = copied;
+            receiveBuffer.raiseLimit((int) Math.min(target, config.receiveBufferSize()));
+        }
+        tuneStarted = true;
+        tuneTime = now;
+        tuneReadMark = receiveBuffer.readDsn();
     }
 
     /**
@@ -740,6 +800,9 @@ public final class MptcpConnection {
             count(Counter.DSS_FALLBACK);
         }
         startSequenceSpaces(0, 0);
+        // As plain TCP the subflow's own window (auto-tuned by the engine) governs; the connection's buffer only
+        // stages its bytes for the application, at its full size.
+        receiveBuffer.raiseLimit(config.receiveBufferSize());
         s.enterFallback(dataSndNxt);
         reinjections.clear();
         retransmitDeadline = NEVER;
@@ -1171,6 +1234,16 @@ public final class MptcpConnection {
         peerDataFinReceived = true;
         requestAckOnAll();
         peerStreamEnded();
+    }
+
+    /** The connection-level receive buffer's current size: the configured one, or where auto-tuning got. */
+    int receiveBufferLimit() {
+        return receiveBuffer.limit();
+    }
+
+    /** The right edge of the connection-level receive window: what the window a DATA_ACK carries reaches. */
+    long receiveRightEdge() {
+        return receiveBuffer.rightEdge();
     }
 
     /** The window to announce on every subflow: the connection's (section 3.3.4), never more than the subflow's. */

@@ -21,6 +21,7 @@ import io.mptcp4j.core.wire.MpTcpRst;
 import io.mptcp4j.core.wire.MptcpOption;
 import io.mptcp4j.core.wire.RemoveAddr;
 import io.mptcp4j.core.wire.TcpOption;
+import io.mptcp4j.core.wire.TcpOptions;
 import io.mptcp4j.core.wire.TcpSegment;
 
 import java.net.InetAddress;
@@ -103,6 +104,13 @@ final class Subflow implements TcpExtension, SubflowView {
     private boolean mpFailDue;
     private long mpFailDsn;
     private boolean mpFailSent;
+    // What this subflow's last DATA_ACK told the peer: the DATA_ACK, the window's right edge, and the subflow bytes
+    // received by then (what the segment's own ACK covered).
+    private long dataAckTold = -1;
+    private long rightEdgeTold = -1;
+    private long receivedTold = -1;
+    // The end (subflow stream offset) of the segment that told it: once the peer acknowledges it, it has it.
+    private long toldSegmentEnd = Long.MAX_VALUE;
     private boolean infiniteMappingDue;
 
     private boolean awaitingThirdAck;
@@ -369,13 +377,15 @@ final class Subflow implements TcpExtension, SubflowView {
      * ({@link SendMappings#add}), so the two are rounded up together.
      */
     int segmentAlignedLength(long dsn, int n) {
-        Dss mapping = Dss.dataAckAndMapping(0, false, 0, true, 0, 1, false);
+        // The option sizes of options(): with a DATA_ACK only while it has news.
+        boolean ackNews = dataAckHasNews();
+        Dss mapping = ackNews ? Dss.dataAckAndMapping(0, false, 0, true, 0, 1, false) : Dss.mapping(0, true, 0, 1, false);
         if (connection.checksums()) {
             mapping = mapping.withChecksum(0);
         }
         int first = tcp.fullSegmentPayload(mapping.encodedLength());
         boolean continuations = !connection.checksums() && connection.isFullyEstablished();
-        int next = continuations ? tcp.fullSegmentPayload(Dss.dataAck(0, false).encodedLength()) : first;
+        int next = !continuations ? first : tcp.fullSegmentPayload(ackNews ? Dss.dataAck(0, false).encodedLength() : 0);
         if (first <= 0 || next <= 0 || first > SendMappings.MAX_LENGTH) {
             return n;
         }
@@ -589,18 +599,25 @@ final class Subflow implements TcpExtension, SubflowView {
                 m.freeze();
             }
             // Data segments carry a 32-bit DATA_ACK (4 option bytes fewer), as Linux's do; the peer widens it
-            // against its own unacknowledged DSN (section 3.3), which lies within one window of it.
+            // against its own unacknowledged DSN (section 3.3), which lies within one window of it. A DATA_ACK
+            // that would repeat this subflow's last one is left out (the A flag makes it optional).
             long dataAck32 = dataAck & 0xFFFF_FFFFL;
+            boolean ackNews = dataAckHasNews();
             if (continuesMapping(seg, m)) {
                 // Section 3.3.1: the mapping need not be on every segment it covers; the peer learned it from the
-                // segment that began it, so this one carries only the DATA_ACK.
-                dss = Dss.dataAck(dataAck32, false);
+                // segment that began it, so this one carries only the DATA_ACK, or no DSS at all.
                 if (commit) {
                     connection.count(Counter.MAPPING_CONTINUATIONS_TX);
                 }
+                if (!ackNews) {
+                    return out;
+                }
+                dss = Dss.dataAck(dataAck32, false);
             } else {
-                dss = Dss.dataAckAndMapping(dataAck32, false, m.dsn, true, m.subflowSequenceNumber(), m.length,
-                        false);
+                dss = ackNews
+                        ? Dss.dataAckAndMapping(dataAck32, false, m.dsn, true, m.subflowSequenceNumber(), m.length,
+                                false)
+                        : Dss.mapping(m.dsn, true, m.subflowSequenceNumber(), m.length, false);
                 if (connection.checksums()) {
                     dss = dss.withChecksum(m.checksum);
                 }
@@ -634,7 +651,34 @@ final class Subflow implements TcpExtension, SubflowView {
             return out;
         }
         out.add(dss);
+        if (commit && dss.hasDataAck()) {
+            boolean same = dataAck == dataAckTold && connection.receiveRightEdge() == rightEdgeTold
+                    && tcp.bytesReceived() == receivedTold;
+            if (!same) {
+                dataAckTold = dataAck;
+                rightEdgeTold = connection.receiveRightEdge();
+                receivedTold = tcp.bytesReceived();
+                toldSegmentEnd = Long.MAX_VALUE;
+            }
+            if (payload > 0 && !seg.isRetransmission()) {
+                // The first new data segment that carries these values: its acknowledgment proves them received.
+                toldSegmentEnd = Math.min(toldSegmentEnd, seg.streamOffset() + payload);
+            }
+        }
         return out;
+    }
+
+    /**
+     * Whether a data segment must carry a DATA_ACK: unless it would repeat the last one this subflow sent, with the
+     * same window edge and the same subflow ACK, and the peer acknowledged the data segment that carried it (so
+     * it has it, even if later copies of that ACK are lost). The peer then never sees its data acknowledged by a
+     * segment without a DATA_ACK, which section 3.7 reads as options stripped by a middlebox. A data receiver's
+     * DATA_ACK moves all the time, so only a sender that receives nothing now leaves it out.
+     */
+    private boolean dataAckHasNews() {
+        return !connection.isFullyEstablished() || tcp.bytesAcked() < toldSegmentEnd
+                || connection.dataAck() != dataAckTold || connection.receiveRightEdge() != rightEdgeTold
+                || tcp.bytesReceived() != receivedTold;
     }
 
     /**
@@ -797,8 +841,10 @@ final class Subflow implements TcpExtension, SubflowView {
         if (tcp.isClosed() || connection.mode() != MptcpConnection.Mode.MPTCP) {
             return;
         }
-        if (!signalled && connection.isFullyEstablished() && lastBytesAcked > ackedBefore) {
-            // Section 3.7: our data acknowledged without a DATA_ACK; the options are being stripped.
+        if (!signalled && connection.isFullyEstablished() && lastBytesAcked > ackedBefore && hadRoomForDss(segment)) {
+            // Section 3.7: our data acknowledged without a DATA_ACK, though a DSS would have fit next to the
+            // segment's other options (Linux leaves its DSS out when SACK blocks take the space): the options
+            // are being stripped.
             connection.fallBack(this, FallbackReason.DATA_ACK_MISSING);
             return;
         }
@@ -811,6 +857,15 @@ final class Subflow implements TcpExtension, SubflowView {
                 connection.fallBack(this, FallbackReason.DSS_MISSING_BEFORE_CONFIRMED);
             }
         }
+    }
+
+    /**
+     * Whether {@code segment}'s options left room for a DSS with a 64-bit DATA_ACK, which is what Linux puts on its
+     * ACKs: a peer short of option space may leave the DSS out.
+     */
+    private static boolean hadRoomForDss(TcpSegment segment) {
+        int used = segment.dataOffset() * 4 - TcpSegment.MIN_HEADER_LENGTH;
+        return TcpOptions.MAX_LENGTH - used >= Dss.dataAck(0, true).encodedLength();
     }
 
     private void readFallbackOptions(List<MptcpOption> options) {

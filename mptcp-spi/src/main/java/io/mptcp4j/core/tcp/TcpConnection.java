@@ -204,6 +204,8 @@ public final class TcpConnection {
     private long tuneReadMark;
     private long tuneSpace;
     private long receiverRttNanos;
+    /** The smallest receiver RTT sample, the base round trip without queueing; 0 before the first. */
+    private long receiverMinRttNanos;
 
     // --- per-connection counters
     private long segmentsIn;
@@ -313,6 +315,14 @@ public final class TcpConnection {
     /** Live RTT statistics (smoothed RTT, variation, RTO). */
     public RttStats rttStats() {
         return rtt;
+    }
+
+    /**
+     * The smallest round trip a receiver has seen (from echoed timestamps, millisecond ticks), else the sender's
+     * minimum RTT; 0 before any sample. Queueing on the path does not inflate it.
+     */
+    public long receiverMinRttNanos() {
+        return receiverMinRttNanos > 0 ? receiverMinRttNanos : rtt.minRttNanos();
     }
 
     /** The smoothed RTT in nanoseconds; 0 before the first sample. */
@@ -1844,6 +1854,7 @@ public final class TcpConnection {
         }
         sample = Math.max(NANOS_PER_TIMESTAMP_TICK, sample);
         receiverRttNanos = receiverRttNanos == 0 ? sample : receiverRttNanos + (sample - receiverRttNanos) / 8;
+        receiverMinRttNanos = receiverMinRttNanos == 0 ? sample : Math.min(receiverMinRttNanos, sample);
     }
 
     /**
