@@ -135,6 +135,7 @@ public final class MptcpConnection {
     private long tuneReadMark;
     private long tuneSpace;
     private boolean tuneStarted;
+    private long reorderGrowthTime;
     /** The right edge of the peer's connection-level receive window (section 3.3.4). */
     private long peerWindowEdge;
     private final ArrayDeque<long[]> reinjections = new ArrayDeque<>();
@@ -1157,9 +1158,29 @@ public final class MptcpConnection {
         }
         if (!receiveBuffer.store(dsn, data)) {
             count(Counter.OFO_QUEUE);
+            growForReordering();
         }
         data.limit(end).position(end);
         checkPeerDataFin();
+    }
+
+    /**
+     * Auto-tuning's second rule: bytes held beyond a gap fill more than half the window, so the paths' spread in
+     * delay, not the application, is what holds the sender back; the window grows by half (at most once per
+     * tuning measurement), up to the configured buffer (RFC 8684 section 3.3.6: the buffer must cover the
+     * slowest path's round trip at the paths' joint rate).
+     */
+    private void growForReordering() {
+        if (!config.receiveBufferAutoTuning() || receiveBuffer.limit() >= config.receiveBufferSize()
+                || receiveBuffer.outOfOrderBytes() <= receiveBuffer.limit() / 2) {
+            return;
+        }
+        long now = stack.now();
+        if (reorderGrowthTime != 0 && now - reorderGrowthTime < TUNING_MEASUREMENT_NANOS) {
+            return;
+        }
+        reorderGrowthTime = now;
+        receiveBuffer.raiseLimit((int) Math.min((long) receiveBuffer.limit() * 3 / 2, config.receiveBufferSize()));
     }
 
     /**

@@ -52,6 +52,22 @@ class MptcpReceiveTuningTest {
     }
 
     @Test
+    void pathsOfUnequalDelayGrowTheWindowTheirReorderingNeeds() {
+        // 1 ms and 40 ms one way: bytes from the fast path wait for the slow path's in the connection's buffer.
+        MptcpPair pair = new MptcpPair(74, MptcpConfig.defaults(), path(50, 1), path(50, 40)).withAllPathAddresses();
+        pair.up = new ByteStreamChecker(74, 1000);
+        pair.down = new ByteStreamChecker(75, 30 * MEGABYTE);
+        pair.clientEnd = new StreamEnd(pair.up, pair.down);
+        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.connect();
+        pair.runUntilClosed(Duration.ofSeconds(120));
+        pair.down.assertTransferred();
+        assertThat(pair.clientConnection.subflows()).hasSize(2);
+        assertThat(pair.clientConnection.receiveBufferLimit())
+                .isGreaterThan(MptcpConfig.INITIAL_TUNED_RECEIVE_BUFFER * 2);
+    }
+
+    @Test
     void withoutAutoTuningTheWindowIsTheWholeBufferFromTheStart() {
         MptcpConfig fixed = MptcpConfig.builder().receiveBufferAutoTuning(false).receiveBufferSize(2 * (int) MEGABYTE)
                 .build();
