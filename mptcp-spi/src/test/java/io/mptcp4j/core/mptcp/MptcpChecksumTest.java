@@ -40,10 +40,7 @@ class MptcpChecksumTest {
         LinkConfig lossy = LinkConfig.builder().delay(Duration.ofMillis(5)).lossProbability(0.01).build();
         MptcpPair pair = new MptcpPair(20, MptcpConfig.builder().checksums(clientAsks).build(),
                 MptcpConfig.builder().checksums(serverAsks).build(), lossy);
-        pair.up = new ByteStreamChecker(20, SIZE);
-        pair.down = new ByteStreamChecker(21, SIZE);
-        pair.clientEnd = new StreamEnd(pair.up, pair.down);
-        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.streams(20, SIZE, 21, SIZE);
         pair.connect();
         pair.runUntilClosed(Duration.ofSeconds(120));
 
@@ -61,10 +58,7 @@ class MptcpChecksumTest {
     void aChecksumFailureWhenFallbackIsNoLongerPossibleResetsWithMiddleboxInterference() {
         MptcpPair pair = new MptcpPair(24, MptcpConfig.builder().checksums(true).build(),
                 LinkConfig.builder().delay(Duration.ofMillis(5)).build());
-        pair.up = new ByteStreamChecker(24, SIZE);
-        pair.down = new ByteStreamChecker(25, 0);
-        pair.clientEnd = new StreamEnd(pair.up, pair.down);
-        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.streams(24, SIZE, 25, 0);
         // A mapping is first moved out of the window, so the client reinjects it (no infinite fallback any more);
         // then the reinjected copy's payload is changed, so its checksum fails.
         Set<Long> seen = new HashSet<>();

@@ -193,10 +193,7 @@ class MptcpFallbackTest {
     @Test
     void aSenderWhoseAcksLoseTheirDataAcksFallsBack() {
         MptcpPair pair = new MptcpPair(13, MptcpConfig.defaults(), LINK);
-        pair.up = new ByteStreamChecker(13, SIZE);
-        pair.down = new ByteStreamChecker(14, 0);
-        pair.clientEnd = new StreamEnd(pair.up, pair.down);
-        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.streams(13, SIZE, 14, 0);
         AtomicInteger packets = new AtomicInteger();
         pair.net.path(0).aToB().mutator(Middlebox.strippingMptcpOptions(s -> packets.incrementAndGet() > 300));
         pair.net.path(0).bToA().mutator(Middlebox.strippingMptcpOptions(s -> packets.get() > 300));

@@ -4,7 +4,6 @@ import io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
 import io.mptcp4j.core.wire.Dss;
 import io.mptcp4j.core.wire.MptcpOption;
 import io.mptcp4j.core.wire.TcpSegment;
-import io.mptcp4j.sim.ByteStreamChecker;
 import io.mptcp4j.sim.LinkConfig;
 import org.junit.jupiter.api.Test;
 
@@ -36,10 +35,7 @@ class MptcpMappingSpanTest {
 
     private static MptcpPair pair(long seed, MptcpConfig config, long up, long down, LinkConfig... paths) {
         MptcpPair pair = new MptcpPair(seed, config, paths.length == 0 ? new LinkConfig[] {LINK} : paths);
-        pair.up = new ByteStreamChecker(seed, up);
-        pair.down = new ByteStreamChecker(seed + 1, down);
-        pair.clientEnd = new StreamEnd(pair.up, pair.down);
-        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.streams(seed, up, seed + 1, down);
         return pair;
     }
 

@@ -96,6 +96,18 @@ final class MptcpPair {
         return b.build();
     }
 
+    /**
+     * The applications' streams: the client sends {@code upBytes} of pattern {@code upSeed} and the server
+     * {@code downBytes} of pattern {@code downSeed}; each end checks what it receives.
+     */
+    MptcpPair streams(long upSeed, long upBytes, long downSeed, long downBytes) {
+        up = new ByteStreamChecker(upSeed, upBytes);
+        down = new ByteStreamChecker(downSeed, downBytes);
+        clientEnd = new StreamEnd(up, down);
+        serverEnd = new StreamEnd(down, up);
+        return this;
+    }
+
     /** Gives each stack its address on every path beyond the first, so that path managers can use them. */
     MptcpPair withAllPathAddresses() {
         for (int i = 1; i < net.paths().size(); i++) {

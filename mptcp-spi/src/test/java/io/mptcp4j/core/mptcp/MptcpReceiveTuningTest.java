@@ -1,6 +1,5 @@
 package io.mptcp4j.core.mptcp;
 
-import io.mptcp4j.sim.ByteStreamChecker;
 import io.mptcp4j.sim.LinkConfig;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +18,7 @@ class MptcpReceiveTuningTest {
 
     private static MptcpPair download(long seed, MptcpConfig config, long bytes, LinkConfig path) {
         MptcpPair pair = new MptcpPair(seed, config, path);
-        pair.up = new ByteStreamChecker(seed, 1000);
-        pair.down = new ByteStreamChecker(seed + 1, bytes);
-        pair.clientEnd = new StreamEnd(pair.up, pair.down);
-        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.streams(seed, 1000, seed + 1, bytes);
         pair.connect();
         pair.runUntilClosed(Duration.ofSeconds(120));
         pair.up.assertTransferred();
@@ -55,10 +51,7 @@ class MptcpReceiveTuningTest {
     void pathsOfUnequalDelayGrowTheWindowTheirReorderingNeeds() {
         // 1 ms and 40 ms one way: bytes from the fast path wait for the slow path's in the connection's buffer.
         MptcpPair pair = new MptcpPair(74, MptcpConfig.defaults(), path(50, 1), path(50, 40)).withAllPathAddresses();
-        pair.up = new ByteStreamChecker(74, 1000);
-        pair.down = new ByteStreamChecker(75, 30 * MEGABYTE);
-        pair.clientEnd = new StreamEnd(pair.up, pair.down);
-        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.streams(74, 1000, 75, 30 * MEGABYTE);
         pair.connect();
         pair.runUntilClosed(Duration.ofSeconds(120));
         pair.down.assertTransferred();

@@ -7,7 +7,6 @@ import io.mptcp4j.core.wire.MptcpOption;
 import io.mptcp4j.core.wire.TcpOption;
 import io.mptcp4j.core.wire.TcpOptions;
 import io.mptcp4j.core.wire.TcpSegment;
-import io.mptcp4j.sim.ByteStreamChecker;
 import io.mptcp4j.sim.LinkConfig;
 import io.mptcp4j.sim.PacketMutator;
 import org.junit.jupiter.api.Test;
@@ -172,10 +171,7 @@ class MptcpRobustnessTest {
 
     private static MptcpPair transferPair(long seed) {
         MptcpPair pair = new MptcpPair(seed, MptcpConfig.defaults(), LINK);
-        pair.up = new ByteStreamChecker(seed, SIZE);
-        pair.down = new ByteStreamChecker(seed + 100, SIZE);
-        pair.clientEnd = new StreamEnd(pair.up, pair.down);
-        pair.serverEnd = new StreamEnd(pair.down, pair.up);
+        pair.streams(seed, SIZE, seed + 100, SIZE);
         return pair;
     }
 
