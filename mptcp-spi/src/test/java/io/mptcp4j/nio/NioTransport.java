@@ -278,15 +278,30 @@ abstract class NioTransport {
      */
     static NioTransport jdk(MptcpSelectorProvider foreign) {
         SelectorProvider jdk = PlatformProvider.find();
-        return new NioTransport("jdk", true) {
+        return onLoopback("jdk", jdk, false, foreign, jdk);
+    }
+
+    /**
+     * mptcp4j's provider on loopback, which its {@link ExclusionPolicy} leaves to the platform: every channel
+     * forwards to a JDK channel. Its stack can never open (its namespace does not exist), so a call that would
+     * open it fails instead of reaching the host's interfaces.
+     */
+    static NioTransport oursOnLoopback(MptcpSelectorProvider provider) {
+        return onLoopback("mptcp4j-loopback-platform", provider, true, PlatformProvider.find(), provider);
+    }
+
+    /** Everything on loopback: server and peers at the loopback address, peers through {@code peerProvider}. */
+    private static NioTransport onLoopback(String name, SelectorProvider provider, boolean ours,
+                                           SelectorProvider foreign, SelectorProvider peerProvider) {
+        return new NioTransport(name, true) {
             @Override
             SelectorProvider provider() {
-                return jdk;
+                return provider;
             }
 
             @Override
             boolean ours() {
-                return false;
+                return ours;
             }
 
             @Override
@@ -311,57 +326,7 @@ abstract class NioTransport {
 
             @Override
             SelectorProvider peerProvider() {
-                return jdk;
-            }
-
-            @Override
-            InetSocketAddress peerServerAddress() {
-                return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            }
-        };
-    }
-
-    /**
-     * mptcp4j's provider on loopback, which its {@link ExclusionPolicy} leaves to the platform: every channel
-     * forwards to a JDK channel. Its stack can never open (its namespace does not exist), so a call that would
-     * open it fails instead of reaching the host's interfaces.
-     */
-    static NioTransport oursOnLoopback(MptcpSelectorProvider provider) {
-        SelectorProvider jdk = PlatformProvider.find();
-        return new NioTransport("mptcp4j-loopback-platform", true) {
-            @Override
-            SelectorProvider provider() {
-                return provider;
-            }
-
-            @Override
-            boolean ours() {
-                return true;
-            }
-
-            @Override
-            SelectorProvider foreign() {
-                return jdk;
-            }
-
-            @Override
-            InetSocketAddress serverAddress() {
-                return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            }
-
-            @Override
-            PeerListener listenPeer() throws IOException {
-                return loopbackListener();
-            }
-
-            @Override
-            Peer connectPeer(InetSocketAddress server) throws IOException {
-                return loopbackPeer(server);
-            }
-
-            @Override
-            SelectorProvider peerProvider() {
-                return provider;
+                return peerProvider;
             }
 
             @Override
