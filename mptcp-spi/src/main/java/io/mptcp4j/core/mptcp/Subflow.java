@@ -43,6 +43,15 @@ import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
  */
 final class Subflow implements TcpExtension, SubflowView {
 
+    // DSS sizes (section 3.3): our mappings (64-bit DSN, 32-bit DATA_ACK on data segments), and DATA_ACKs alone.
+    private static final int DSS_MAPPING = Dss.mapping(0, true, 0, 1, false).encodedLength();
+    private static final int DSS_MAPPING_WITH_ACK = Dss.dataAckAndMapping(0, false, 0, true, 0, 1, false)
+            .encodedLength();
+    private static final int DSS_CHECKSUM = Dss.mapping(0, true, 0, 1, false).withChecksum(0).encodedLength()
+            - DSS_MAPPING;
+    private static final int DSS_ACK32 = Dss.dataAck(0, false).encodedLength();
+    private static final int DSS_ACK64 = Dss.dataAck(0, true).encodedLength();
+
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final MptcpConnection connection;
@@ -379,13 +388,10 @@ final class Subflow implements TcpExtension, SubflowView {
     int segmentAlignedLength(long dsn, int n) {
         // The option sizes of options(): with a DATA_ACK only while it has news.
         boolean ackNews = dataAckHasNews();
-        Dss mapping = ackNews ? Dss.dataAckAndMapping(0, false, 0, true, 0, 1, false) : Dss.mapping(0, true, 0, 1, false);
-        if (connection.checksums()) {
-            mapping = mapping.withChecksum(0);
-        }
-        int first = tcp.fullSegmentPayload(mapping.encodedLength());
+        int mapping = (ackNews ? DSS_MAPPING_WITH_ACK : DSS_MAPPING) + (connection.checksums() ? DSS_CHECKSUM : 0);
+        int first = tcp.fullSegmentPayload(mapping);
         boolean continuations = !connection.checksums() && connection.isFullyEstablished();
-        int next = !continuations ? first : tcp.fullSegmentPayload(ackNews ? Dss.dataAck(0, false).encodedLength() : 0);
+        int next = !continuations ? first : tcp.fullSegmentPayload(ackNews ? DSS_ACK32 : 0);
         if (first <= 0 || next <= 0 || first > SendMappings.MAX_LENGTH) {
             return n;
         }
@@ -865,7 +871,7 @@ final class Subflow implements TcpExtension, SubflowView {
      */
     private static boolean hadRoomForDss(TcpSegment segment) {
         int used = segment.dataOffset() * 4 - TcpSegment.MIN_HEADER_LENGTH;
-        return TcpOptions.MAX_LENGTH - used >= Dss.dataAck(0, true).encodedLength();
+        return TcpOptions.MAX_LENGTH - used >= DSS_ACK64;
     }
 
     private void readFallbackOptions(List<MptcpOption> options) {
