@@ -73,6 +73,11 @@ class UserspaceTcpTest {
 
         assertThat(aToB.get(20, TimeUnit.SECONDS)).isEqualTo(sentByA);
         assertThat(bToA.get(20, TimeUnit.SECONDS)).isEqualTo(sentByB.get(20, TimeUnit.SECONDS));
+        // b has every byte; its last ACK may still be on its way to a.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (a.info().bytesAcked() < size && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         assertThat(a.info().bytesAcked()).isEqualTo(size);
         a.close();
         b.close();
