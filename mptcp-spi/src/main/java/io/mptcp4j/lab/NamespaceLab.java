@@ -203,6 +203,14 @@ public final class NamespaceLab implements AutoCloseable {
         }
     }
 
+    /** The counters of the rate limit on one direction of {@code path} ({@link QdiscCounters#NONE} without one). */
+    public QdiscCounters shapingCounters(int path, Direction direction) throws IOException {
+        ExecResult result = CommandRunner.run(List.of("tc", "-n", namespaceName(direction.sender()), "-s", "qdisc",
+                "show", "dev", path(path).interfaceName()), Map.of(), commandTimeout);
+        result.requireSuccess();
+        return QdiscCounters.parse(result.stdout());
+    }
+
     /** {@code ip mptcp limits set subflows S add_addr_accepted A} on {@code host}. */
     public void setMptcpLimits(Host host, int subflows, int addAddrAccepted) throws IOException {
         ip(host, "mptcp", "limits", "set", "subflows", Integer.toString(subflows), "add_addr_accepted",
@@ -372,6 +380,7 @@ public final class NamespaceLab implements AutoCloseable {
                 }
             }
         }
+        steerFlowsToOneCpu();
         for (var e : spec.limits.entrySet()) {
             setMptcpLimits(e.getKey(), e.getValue().subflows(), e.getValue().addAddrAccepted());
         }
@@ -384,6 +393,45 @@ public final class NamespaceLab implements AutoCloseable {
         for (NamespaceLabBuilder.Sysctl s : spec.sysctls) {
             sysctl(s.host(), s.key(), s.value());
         }
+    }
+
+    /**
+     * Receive packet steering on every veth: a veth hands each frame to the receive queue of the CPU that sent
+     * it, and a shaped path's frames are sent by whichever CPU happens to run the qdisc (a sender's system call or
+     * the tbf's timer), so two CPUs could work on one flow's frames at once and deliver them out of order (seen as
+     * DSACKs and spurious recoveries against our sender, not against the kernel's). With RPS a flow's frames are
+     * processed on one CPU, chosen by its hash, as a multi-queue NIC's RSS does; links do not reorder.
+     */
+    private void steerFlowsToOneCpu() throws IOException {
+        String mask = rpsMask(Runtime.getRuntime().availableProcessors());
+        if (mask == null) {
+            return;
+        }
+        for (Host h : Host.values()) {
+            StringBuilder script = new StringBuilder();
+            for (LabPath p : paths) {
+                script.append("echo ").append(mask).append(" > /sys/class/net/").append(p.interfaceName())
+                        .append("/queues/rx-0/rps_cpus && ");
+            }
+            script.append("true");
+            // ip netns exec mounts the namespace's own /sys, where its veths are.
+            check(List.of("ip", "netns", "exec", namespaceName(h), "sh", "-c", script.toString()));
+        }
+    }
+
+    /** The rps_cpus mask of {@code cpus} CPUs (hex, a comma every 32 bits), or null for a single CPU. */
+    static String rpsMask(int cpus) {
+        if (cpus <= 1) {
+            return null;
+        }
+        StringBuilder mask = new StringBuilder();
+        for (int low = 0; low < cpus; low += 32) {
+            int bits = Math.min(32, cpus - low);
+            long word = bits == 32 ? 0xffff_ffffL : (1L << bits) - 1;
+            String hex = Long.toHexString(word);
+            mask.insert(0, low + 32 < cpus ? "," + "0".repeat(8 - hex.length()) + hex : hex);
+        }
+        return mask.toString();
     }
 
     private void ip(Host host, String... args) throws IOException {

@@ -67,6 +67,12 @@ class NamespaceLabTest {
             assertThat(features).contains("tx-checksumming: off", "rx-checksumming: off",
                     "tcp-segmentation-offload: off", "generic-segmentation-offload: off",
                     "generic-receive-offload: off");
+            // Receive packet steering keeps each flow on one CPU (veths would otherwise reorder).
+            String mask = NamespaceLab.rpsMask(Runtime.getRuntime().availableProcessors());
+            if (mask != null) {
+                assertThat(lab.exec(Host.CLIENT, "cat", "/sys/class/net/veth0/queues/rx-0/rps_cpus")
+                        .requireSuccess().stdout().replace(",", "")).endsWith(mask.replace(",", "") + "\n");
+            }
         } finally {
             lab.close();
         }
@@ -136,6 +142,7 @@ class NamespaceLabTest {
                  KernelMptcpSocket c = lab.inNamespace(Host.CLIENT,
                          () -> KernelMptcpSocket.connect(server, StreamProtocol.TCP, WAIT));
                  KernelMptcpSocket a = listener.accept(WAIT)) {
+                QdiscCounters before = lab.shapingCounters(0, Direction.CLIENT_TO_SERVER);
                 long start = System.nanoTime();
                 var writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
                     try {
@@ -147,7 +154,11 @@ class NamespaceLabTest {
                 a.readFully(new byte[data.length], Duration.ofSeconds(20));
                 elapsed = System.nanoTime() - start;
                 writer.get(5, TimeUnit.SECONDS);
+                QdiscCounters sent = lab.shapingCounters(0, Direction.CLIENT_TO_SERVER).since(before);
+                assertThat(sent.bytes()).isGreaterThan(data.length);
+                assertThat(sent.packets()).isGreaterThan(data.length / 1500);
             }
+            assertThat(lab.shapingCounters(0, Direction.SERVER_TO_CLIENT)).isEqualTo(QdiscCounters.NONE);
             assertThat(Duration.ofNanos(elapsed)).isBetween(Duration.ofMillis(850), Duration.ofSeconds(3));
 
             lab.clearShaping(0, Direction.CLIENT_TO_SERVER);

@@ -14,6 +14,7 @@ import io.mptcp4j.lab.EndpointFlag;
 import io.mptcp4j.lab.Host;
 import io.mptcp4j.lab.NamespaceLab;
 import io.mptcp4j.lab.NamespaceLabBuilder;
+import io.mptcp4j.lab.QdiscCounters;
 import io.mptcp4j.lab.Shaping;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,9 +46,11 @@ final class MultipathBench {
 
     private final PrintStream out = System.out;
     private int nextPort = 6201;
+    /** Every path's shaped rate, bits per second. */
+    private long rate;
 
     /** One measured transfer. */
-    record Run(String what, int paths, String direction, LabTransfer.Result result, String subflows) {
+    record Run(String what, int paths, String direction, LabTransfer.Result result, String subflows, String links) {
     }
 
     /** {@code bench multipath}. */
@@ -57,7 +60,7 @@ final class MultipathBench {
         for (String p : options.text("paths", "2,3").split(",", -1)) {
             pathCounts.add(pathCount(p));
         }
-        long rate = Options.parseRate("rate", options.text("rate", "50mbit"));
+        rate = Options.parseRate("rate", options.text("rate", "50mbit"));
         int seconds = options.integer("seconds", 10, 2, 600);
         int warmup = options.integer("warmup", 3, 0, 60);
         List<String> directions = directions(options);
@@ -84,6 +87,9 @@ final class MultipathBench {
                             tcp.result().megabits(), kernel.result().megabits(), kernel.result().megabits() / limit,
                             ours.result().megabits(), ours.result().megabits() / limit, n,
                             ours.result().megabits() / kernel.result().megabits());
+                    out.println("      TCP " + tcp.links());
+                    out.println("      kernel MPTCP " + kernel.links());
+                    out.println("      mptcp4j " + ours.links());
                     out.println("      mptcp4j subflows: " + ours.subflows());
                 }
             }
@@ -95,7 +101,7 @@ final class MultipathBench {
     /** {@code bench failover}. */
     int failover(List<String> args) throws Exception {
         Options options = Options.parse("bench failover", args, OPTIONS);
-        long rate = Options.parseRate("rate", options.text("rate", "50mbit"));
+        rate = Options.parseRate("rate", options.text("rate", "50mbit"));
         int seconds = options.integer("seconds", 8, 3, 600);
         int failAt = options.integer("fail-at", 3, 1, seconds - 1);
         int repeat = options.integer("repeat", 3, 1, 50);
@@ -205,10 +211,12 @@ final class MultipathBench {
             try (ByteStream c = client; ByteStream s = ByteStream.of(accepted.get(30, TimeUnit.SECONDS))) {
                 Thread.sleep(200); // the kernel's joins complete before the clock starts
                 boolean upload = direction.equals("upload");
+                LinkUse links = new LinkUse(lab, protocol == StreamProtocol.TCP ? 1 : paths, upload, rate);
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
                 String what = protocol == StreamProtocol.TCP ? "kernel TCP, 1 path" : "kernel MPTCP";
-                return new Run(what, protocol == StreamProtocol.TCP ? 1 : paths, direction, r, "");
+                return new Run(what, protocol == StreamProtocol.TCP ? 1 : paths, direction, r, "",
+                        links.since(r.nanos()));
             }
         }
     }
@@ -225,10 +233,46 @@ final class MultipathBench {
                 Thread.sleep(200);
                 boolean upload = direction.equals("upload");
                 CounterDelta counters = new CounterDelta(mptcp);
+                LinkUse links = new LinkUse(lab, paths, upload, rate);
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
-                return new Run("mptcp4j", paths, direction, r, describe(socket.info()) + counters.since());
+                return new Run("mptcp4j", paths, direction, r, describe(socket.info()) + counters.since(),
+                        links.since(r.nanos()));
             }
+        }
+    }
+
+    /**
+     * How busy each path's shaped link was in the data's direction during one run, from its tbf's counters: the
+     * share of the rate it carried, the mean frame size and the tail drops. A link below 100% sat idle for part of
+     * the run; smaller frames mean more header per byte of data.
+     */
+    private static final class LinkUse {
+        private final NamespaceLab lab;
+        private final Direction direction;
+        private final QdiscCounters[] before;
+        private final long rate;
+
+        LinkUse(NamespaceLab lab, int paths, boolean upload, long rate) throws IOException {
+            this.lab = lab;
+            this.rate = rate;
+            this.direction = upload ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+            this.before = new QdiscCounters[paths];
+            for (int p = 0; p < paths; p++) {
+                before[p] = lab.shapingCounters(p, direction);
+            }
+        }
+
+        /** e.g. "links: path 1 99.6% busy, 1512 B frames, 14 drops; path 2 ...". */
+        String since(long nanos) throws IOException {
+            StringBuilder s = new StringBuilder("links:");
+            for (int p = 0; p < before.length; p++) {
+                QdiscCounters d = lab.shapingCounters(p, direction).since(before[p]);
+                s.append(String.format(Locale.ROOT, "%s path %d %.1f%% busy, %d B frames, %d drops",
+                        p == 0 ? "" : ";", p + 1, 100 * d.utilisation(rate, nanos),
+                        d.packets() == 0 ? 0 : d.bytes() / d.packets(), d.dropped()));
+            }
+            return s.toString();
         }
     }
 
