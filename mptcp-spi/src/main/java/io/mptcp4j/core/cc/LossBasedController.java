@@ -46,6 +46,8 @@ public abstract class LossBasedController implements CongestionController {
     private boolean hadCongestionBeforeEvent;
     private long episodeStartBeforeEvent;
     private final HyStartPlusPlus hyStart = new HyStartPlusPlus();
+    /** Bytes in flight right after the last transmission ({@link #onPacketSent}). */
+    private long flightAtLastSend;
 
     /**
      * A controller with the RFC 6928 initial window.
@@ -107,6 +109,7 @@ public abstract class LossBasedController implements CongestionController {
             throw new IllegalArgumentException("negative bytes: " + bytes);
         }
         hyStart.sent(bytes);
+        flightAtLastSend = bytesInFlight + bytes;
     }
 
     @Override
@@ -124,7 +127,11 @@ public abstract class LossBasedController implements CongestionController {
             return;
         }
         boolean hyStartApplies = hyStartApplies();
-        if (2 * bytesInFlight < cwnd) {
+        // RFC 7661: the window grows only while it is used. Judged by the flight at the last transmission too, not
+        // only by this ACK's: ACKs handled in one batch (a burst, or a loop that reads many packets before it
+        // sends) drain the flight one by one before the sender refills it, and the later ones would otherwise
+        // count as application-limited and not grow the window, halving slow start's growth in such rounds.
+        if (2 * Math.max(bytesInFlight, flightAtLastSend) < cwnd) {
             ackedWhileApplicationLimited(now);
         } else if (cwnd < ssthresh) {
             long limited = Math.min(ackedBytes, slowStartAfterTimeout ? mss : 2L * mss);

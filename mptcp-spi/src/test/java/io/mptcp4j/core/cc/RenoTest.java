@@ -222,6 +222,25 @@ class RenoTest {
     }
 
     @Test
+    void aBatchOfAcksForAWholeFlightGrowsSlowStartInFull() {
+        // A window sent in full, then its ten ACKs handled one after the other before anything new is sent: the
+        // flight falls to nothing, but the window was used, so every ACK counts.
+        for (int i = 0; i < 10; i++) {
+            reno.onPacketSent(0, MSS, (long) i * MSS);
+        }
+        for (int i = 0; i < 10; i++) {
+            reno.onAck(1, MSS, -1, (long) (10 - i) * MSS);
+        }
+        assertThat(reno.cwnd()).isEqualTo(20_000);
+
+        // A sender that only ever has a little in flight still does not grow the window.
+        Reno idle = new Reno(MSS);
+        idle.onPacketSent(0, MSS, 0);
+        idle.onAck(1, MSS, -1, MSS);
+        assertThat(idle.cwnd()).isEqualTo(10_000);
+    }
+
+    @Test
     void acksOfNothingNewChangeNothing() {
         reno.onAck(0, 0, -1, 10_000);
 
