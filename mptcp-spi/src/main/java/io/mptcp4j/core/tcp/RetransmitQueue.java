@@ -44,9 +44,10 @@ final class RetransmitQueue {
     private long lastMarkedSentTime;
 
     // What the last ackTo() acknowledged, for RTT sampling.
-    private long ackedOldestSentTime;
-    private boolean ackedRetransmitted;
     private boolean ackedAny;
+    // Since the last startAck(): the newest first transmission it delivered, for RTT sampling.
+    private long freshestDeliveredSentTime;
+    private boolean deliveredFresh;
 
     int size() {
         return size;
@@ -117,14 +118,13 @@ final class RetransmitQueue {
 
     /**
      * Removes what a cumulative ACK up to {@code offset} covers: whole records, and the acknowledged front of a
-     * record it cuts. Afterwards {@link #ackedAny()}, {@link #ackedRetransmitted()} and
-     * {@link #ackedOldestSentTime()} describe the records removed whole.
+     * record it cuts. Afterwards {@link #ackedAny()} tells whether it removed a record whole, and the records it
+     * removed that were neither SACKed before nor ever retransmitted count for {@link #freshestDeliveredSentTime()}.
      *
      * @return the data bytes acknowledged
      */
     long ackTo(long offset) {
         ackedAny = false;
-        ackedRetransmitted = false;
         long acked = 0;
         int removed = 0;
         while (size > 0) {
@@ -133,10 +133,8 @@ final class RetransmitQueue {
             if (seqEnd <= offset) {
                 acked += lengths[s];
                 forget(s, lengths[s]);
-                if ((flags[s] & EVER_RETRANS) != 0) {
-                    ackedRetransmitted = true;
-                } else if (!ackedAny) {
-                    ackedOldestSentTime = sentTimes[s];
+                if ((flags[s] & (EVER_RETRANS | SACKED)) == 0) {
+                    delivered(sentTimes[s]);
                 }
                 ackedAny = true;
                 head = (head + 1) & mask;
@@ -165,14 +163,33 @@ final class RetransmitQueue {
         return ackedAny;
     }
 
-    /** Whether a record removed by the last {@link #ackTo} had been sent more than once. */
-    boolean ackedRetransmitted() {
-        return ackedRetransmitted;
+    /** Starts the RTT bookkeeping of one ACK: {@link #deliveredFresh()} is false until it delivers something. */
+    void startAck() {
+        deliveredFresh = false;
     }
 
-    /** When the oldest never-retransmitted record removed by the last {@link #ackTo} was sent. */
-    long ackedOldestSentTime() {
-        return ackedOldestSentTime;
+    /**
+     * Whether the ACK since {@link #startAck()} delivered a record sent only once, by cumulative ACK or newly
+     * SACKed (Karn's rule: a retransmitted record's ACK could answer either copy).
+     */
+    boolean deliveredFresh() {
+        return deliveredFresh;
+    }
+
+    /**
+     * When the most recently sent of those records was sent. Its RTT is the one least inflated by what the ACK
+     * covers besides it (a cumulative ACK that fills a hole, or a receiver that acknowledges a batch at once), as
+     * Linux's congestion-control RTT and RACK (RFC 8985 section 6.2) take the most recently sent one.
+     */
+    long freshestDeliveredSentTime() {
+        return freshestDeliveredSentTime;
+    }
+
+    private void delivered(long sentTime) {
+        if (!deliveredFresh || sentTime - freshestDeliveredSentTime > 0) {
+            freshestDeliveredSentTime = sentTime;
+        }
+        deliveredFresh = true;
     }
 
     /**
@@ -195,6 +212,9 @@ final class RetransmitQueue {
             }
             if ((flags[s] & RETRANS) != 0) {
                 retransBytes -= lengths[s];
+            }
+            if ((flags[s] & EVER_RETRANS) == 0) {
+                delivered(sentTimes[s]);
             }
             flags[s] = (byte) ((flags[s] & ~(LOST | RETRANS)) | SACKED);
             sackedBytes += lengths[s];

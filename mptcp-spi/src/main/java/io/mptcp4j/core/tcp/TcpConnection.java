@@ -878,6 +878,7 @@ public final class TcpConnection {
         long newlyAcked = 0;
         long delivered = 0;
         boolean advanced = ackOffset > sndUna;
+        retransmitQueue.startAck();
         if (advanced) {
             newlyAcked = retransmitQueue.ackTo(ackOffset);
             delivered = newlyAcked - (sackedBefore - retransmitQueue.sackedBytes());
@@ -1030,8 +1031,9 @@ public final class TcpConnection {
     /** An RTT sample for the ACK just processed, per Karn's rule, or -1 (RFC 6298 section 3, RFC 7323 4). */
     private long rttSample(long now, TcpOption.Timestamps ts) {
         long sample = -1;
-        if (retransmitQueue.ackedAny() && !retransmitQueue.ackedRetransmitted()) {
-            sample = now - retransmitQueue.ackedOldestSentTime();
+        if (retransmitQueue.deliveredFresh()) {
+            // RFC 6298 section 3 (Karn): from data sent once; the most recently sent of it (see RetransmitQueue).
+            sample = now - retransmitQueue.freshestDeliveredSentTime();
         } else if (retransmitQueue.ackedAny() && ts != null) {
             // The echoed timestamp tells which copy was acknowledged; millisecond resolution.
             sample = timestampSample(now, (int) ts.tsEcr());

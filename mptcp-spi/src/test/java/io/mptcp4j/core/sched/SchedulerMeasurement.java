@@ -67,9 +67,13 @@ final class SchedulerMeasurement {
     }
 
     private static SchedulerSim sim(String scheduler, double loss) {
+        return sim(scheduler, loss, SEED);
+    }
+
+    private static SchedulerSim sim(String scheduler, double loss, long seed) {
         LinkConfig a = SchedulerSim.path(A_MEGABITS, A_DELAY_MILLIS, loss);
         LinkConfig b = SchedulerSim.path(B_MEGABITS, B_DELAY_MILLIS, loss);
-        return new SchedulerSim(SEED, config(scheduler), a, b);
+        return new SchedulerSim(seed, config(scheduler), a, b);
     }
 
     static synchronized Bulk bulk(String scheduler) {
@@ -86,6 +90,11 @@ final class SchedulerMeasurement {
 
     static synchronized Latency lossyMessages(String scheduler) {
         return LOSSY_LATENCY.computeIfAbsent(scheduler, name -> latency(sim(name, LOSS), LOSSY_MESSAGES));
+    }
+
+    /** {@link #lossyMessages(String)} with another seed (not cached). */
+    static Latency lossyMessages(String scheduler, long seed) {
+        return latency(sim(scheduler, LOSS, seed), LOSSY_MESSAGES);
     }
 
     private static Latency latency(SchedulerSim sim, SchedulerSim.Messages messages) {

@@ -11,7 +11,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link SchedulerResultsPage#COMMAND}.
  */
 class SchedulerMeasurementTest {
+
+    /** Seeds of the lossy-message comparison. */
+    private static final int LOSSY_SEEDS = 6;
 
     @Test
     void everySchedulerCompletesACheckedBulkTransfer() {
@@ -56,24 +61,31 @@ class SchedulerMeasurementTest {
 
     @Test
     void redundantHasTheLowestTailUnderLoss() {
-        Latency redundant = SchedulerMeasurement.lossyMessages(RedundantScheduler.NAME);
-        StringBuilder figures = new StringBuilder("redundant " + redundant);
-        long bestOther = Long.MAX_VALUE;
+        // The copy on the other path arrives before a lost segment is retransmitted (after a timeout, for the last
+        // segment of a message): the lowest tail. By how much depends on the seed, and at some seeds another
+        // scheduler's p99 comes within a percent of it, so the tails are compared as means over seeds.
+        Map<String, Long> meanP99 = new HashMap<>();
+        StringBuilder figures = new StringBuilder();
+        double redundantShareOnB = 0;
+        for (String name : PacketSchedulers.BUILT_IN) {
+            long sum = 0;
+            for (long seed = 1; seed <= LOSSY_SEEDS; seed++) {
+                Latency l = SchedulerMeasurement.lossyMessages(name, seed);
+                sum += l.p99();
+                if (name.equals(RedundantScheduler.NAME)) {
+                    redundantShareOnB += l.shareOnB() / LOSSY_SEEDS;
+                }
+            }
+            meanP99.put(name, sum / LOSSY_SEEDS);
+            figures.append(name).append(" mean p99 ").append(sum / LOSSY_SEEDS / 1_000_000).append(" ms\n");
+        }
+        long redundant = meanP99.get(RedundantScheduler.NAME);
         for (String name : PacketSchedulers.BUILT_IN) {
             if (!name.equals(RedundantScheduler.NAME)) {
-                Latency other = SchedulerMeasurement.lossyMessages(name);
-                figures.append('\n').append(name).append(' ').append(other);
-                bestOther = Math.min(bestOther, other.p99());
+                assertThat(redundant).as(figures.toString()).isLessThan(meanP99.get(name));
             }
         }
-        // The copy on the other path arrives before a lost segment is retransmitted (after a timeout, for the last
-        // segment of a message): the lowest tail. By how much depends on the seed. It was 9 to 56 % when every
-        // segment carried a DSS mapping; since segments that continue a mapping carry only a DATA_ACK, the other
-        // schedulers' tails shrank (min-RTT's p99 by 13 % on average over 16 seeds of 1,500 messages) while
-        // redundant's stayed (195 against 198 ms on average), so the gain is now 0.6 % at this seed and 13 % on
-        // average over those 16.
-        assertThat(redundant.p99()).as(figures.toString()).isLessThan(bestOther);
-        assertThat(redundant.shareOnB()).as(figures.toString()).isGreaterThan(0.1);
+        assertThat(redundantShareOnB).as(figures.toString()).isGreaterThan(0.1);
     }
 
     /** Every scheduler's figures, measuring what the tests above did not. */

@@ -18,18 +18,48 @@ class RetransmitQueueTest {
     @Test
     void aCumulativeAckRemovesWholeRecordsAndCutsAPartialOne() {
         tenSegments();
+        queue.startAck();
         assertThat(queue.ackTo(250)).isEqualTo(250);
         assertThat(queue.size()).isEqualTo(8);
         assertThat(queue.start(0)).isEqualTo(250);
         assertThat(queue.length(0)).isEqualTo(50);
         assertThat(queue.ackedAny()).isTrue();
-        assertThat(queue.ackedOldestSentTime()).isZero();
+        assertThat(queue.deliveredFresh()).isTrue();
+        assertThat(queue.freshestDeliveredSentTime()).isEqualTo(1);
         assertThat(queue.outstandingBytes()).isEqualTo(750);
         // The FIN takes one sequence number past the data.
         assertThat(queue.ackTo(1000)).isEqualTo(750);
         assertThat(queue.size()).isEqualTo(1);
         assertThat(queue.ackTo(1001)).isZero();
         assertThat(queue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theRttSampleTimesTheMostRecentlySentRecordDeliveredOnce() {
+        tenSegments();
+        // A SACK delivers records 5 and 6 (sent at 5 and 6).
+        queue.startAck();
+        queue.sack(500, 700);
+        assertThat(queue.deliveredFresh()).isTrue();
+        assertThat(queue.freshestDeliveredSentTime()).isEqualTo(6);
+
+        // Record 0 is lost and sent again at 20; the ACK that fills the hole covers records 0-6: 5 and 6 were
+        // SACKed before and 0 was retransmitted, so the freshest delivery is record 4 (the oldest fresh one, which
+        // used to be timed, is record 1).
+        queue.markFirstLost();
+        queue.retransmitted(0, 20);
+        queue.startAck();
+        queue.ackTo(700);
+        assertThat(queue.deliveredFresh()).isTrue();
+        assertThat(queue.freshestDeliveredSentTime()).isEqualTo(4);
+
+        // Only a retransmitted record delivered: no sample (Karn).
+        queue.markFirstLost();
+        queue.retransmitted(0, 30);
+        queue.startAck();
+        queue.ackTo(800);
+        assertThat(queue.ackedAny()).isTrue();
+        assertThat(queue.deliveredFresh()).isFalse();
     }
 
     @Test
@@ -71,8 +101,10 @@ class RetransmitQueueTest {
         queue.markAllLost();
         assertThat(queue.pipe()).isZero();
         assertThat(queue.nextLost()).isZero();
+        queue.startAck();
         queue.ackTo(100);
-        assertThat(queue.ackedRetransmitted()).isTrue();
+        assertThat(queue.ackedAny()).isTrue();
+        assertThat(queue.deliveredFresh()).isFalse(); // Karn: the retransmitted record gives no sample
     }
 
     @Test
