@@ -139,6 +139,8 @@ public final class MptcpConnection {
     /** The right edge of the peer's connection-level receive window (section 3.3.4). */
     private long peerWindowEdge;
     private final ArrayDeque<long[]> reinjections = new ArrayDeque<>();
+    /** Data below this was already sent again opportunistically ({@link #reinjectOpportunistically()}). */
+    private long opportunisticMark;
     private boolean reinjected;
     private boolean outputShutdown;
     private boolean dataFinSent;
@@ -650,6 +652,7 @@ public final class MptcpConnection {
         initialSendDsn = MptcpCrypto.idsn(localKey) + 1;
         sendQueue.start(initialSendDsn);
         dataSndNxt = initialSendDsn;
+        opportunisticMark = initialSendDsn;
     }
 
     /** The server got a SYN: MP_CAPABLE with HMAC-SHA256 starts MPTCP, anything else is plain TCP. */
@@ -754,6 +757,7 @@ public final class MptcpConnection {
         if (!hasLocalKey) {
             sendQueue.start(send);
             dataSndNxt = send;
+            opportunisticMark = send;
         }
         if (!receiveStarted) {
             receiveBuffer.start(receive);
@@ -948,6 +952,10 @@ public final class MptcpConnection {
                     available = Math.min(available, peerWindowEdge - dataSndNxt);
                 }
             }
+            if (available <= 0 && reinjection == null && dataSndNxt != sendQueue.end()
+                    && reinjectOpportunistically()) {
+                continue;
+            }
             if (available <= 0 || !scheduling.refresh()) {
                 break;
             }
@@ -1050,6 +1058,53 @@ public final class MptcpConnection {
                 s.tcp().requestAck();
             }
         }
+    }
+
+    /**
+     * The peer's window is full and the bytes at its left edge sit on a subflow slower than one that could send:
+     * the fast subflow idles until the slow one delivers them (head-of-line blocking at the receiver). Sends them
+     * again at once, on the subflow the scheduler picks for reinjections, and reduces the slow subflow's window
+     * (at most once per its round trip) so that it takes less of the window from now on: opportunistic
+     * retransmission and penalisation (Raiciu et al., "How Hard Can It Be? Designing and Implementing a
+     * Deployable Multipath TCP", NSDI 2012, section 4.2; RFC 8684 section 3.3.6 lets a sender resend data on any
+     * subflow). Each left edge is sent again once.
+     *
+     * @return whether a reinjection was queued
+     */
+    private boolean reinjectOpportunistically() {
+        if (mode != Mode.MPTCP || !scheduling.refresh()) {
+            return false;
+        }
+        long una = sendQueue.una();
+        if (DataSequence.before(una, opportunisticMark)) {
+            return false;
+        }
+        Subflow holder = carrierOf(una);
+        SendMapping mapping = holder == null ? null : mappingOn(holder, una);
+        if (mapping == null || holder.smoothedRttNanos() <= 0) {
+            return false;
+        }
+        Subflow faster = null;
+        for (SubflowView view : scheduling.active) {
+            if (view instanceof Subflow s && s != holder && s.room() > 0 && s.isBackup() == holder.isBackup() && s.smoothedRttNanos() > 0
+                    && s.smoothedRttNanos() < holder.smoothedRttNanos()) {
+                faster = s;
+            }
+        }
+        if (faster == null) {
+            return false;
+        }
+        long end = mapping.dsnEnd();
+        opportunisticMark = end;
+        reinject(una, (int) (end - una));
+        count(Counter.OPPORTUNISTIC_REINJECTIONS);
+        long now = stack.now();
+        if (holder.lastPenalty == Long.MIN_VALUE || now - holder.lastPenalty >= holder.smoothedRttNanos()) {
+            if (holder.tcp().reduceWindow(now)) {
+                holder.lastPenalty = now;
+            }
+        }
+        return true;
     }
 
     /** Queues data for sending again, on whichever subflow the scheduler picks. */

@@ -106,6 +106,11 @@ public final class MptcpStatistics {
          * covers them (RFC 8684 section 3.3.1; not a Linux counter).
          */
         MAPPING_CONTINUATIONS_TX("MPTCPMappingContinuationTx"),
+        /**
+         * Times the data holding the left edge of the peer's full window was sent again on a faster subflow, and
+         * the slower one's window reduced (opportunistic retransmission and penalisation; not a Linux counter).
+         */
+        OPPORTUNISTIC_REINJECTIONS("MPTCPOpportunisticReinject"),
         /** MPTCP options that did not decode, ignored as if absent (not a Linux counter). */
         MALFORMED_OPTIONS("MPTCPMalformedOption"),
         /** Well-formed MPTCP options that made no sense where they came, ignored (not a Linux counter). */

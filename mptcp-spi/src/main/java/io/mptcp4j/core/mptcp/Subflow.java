@@ -367,6 +367,9 @@ final class Subflow implements TcpExtension, SubflowView {
      * capacity with a whole window committed ahead, 0.94 with this, the kernel's own sender 0.94). The peer's
      * window is the connection's, checked when data is handed out.
      */
+    /** When the connection last reduced this subflow's window for blocking it, or {@link Long#MIN_VALUE}. */
+    long lastPenalty = Long.MIN_VALUE;
+
     int room() {
         if (!isActive()) {
             return 0;

@@ -389,6 +389,20 @@ public final class TcpConnection {
         return inRecovery;
     }
 
+    /**
+     * Reduces the congestion window as one loss episode would, with nothing retransmitted: for a multipath sender
+     * whose slow subflow holds data that blocks the connection's window. Does nothing (false) during a recovery
+     * or without a congestion controller.
+     */
+    public boolean reduceWindow(long now) {
+        if (controller == null || inRecovery || controller.inRecovery()) {
+            return false;
+        }
+        controller.onCongestionEvent(now, now, flightSize());
+        controller.onRecoveryEnd(now);
+        return true;
+    }
+
     /** Bytes written by the application and not yet sent for the first time. */
     public long unsentBytes() {
         return Math.max(0, sendBuffer.endOffset() - Math.max(sndNxt, 0));
