@@ -138,7 +138,8 @@ public final class MptcpConfig {
     @Override
     public String toString() {
         return "MptcpConfig[checksums=" + checksums + ", fallback=" + fallbackPolicy + ", sendBuffer="
-                + sendBufferSize + ", receiveBuffer=" + receiveBufferSize + (receiveBufferAutoTuning ? " (auto-tuned)" : "") + ", maxSubflows=" + maxSubflows
+                + sendBufferSize + ", receiveBuffer=" + receiveBufferSize
+                + (receiveBufferAutoTuning ? " (auto-tuned)" : "") + ", maxSubflows=" + maxSubflows
                 + ", maxAcceptedAddresses=" + maxAcceptedAddresses + ", backup=" + backupAddresses + ", subflows="
                 + subflowConfig + "]";
     }

@@ -1084,14 +1084,13 @@ public final class MptcpConnection {
         if (mapping == null || holder.smoothedRttNanos() <= 0) {
             return false;
         }
-        Subflow faster = null;
+        boolean fasterHasRoom = false;
         for (SubflowView view : scheduling.active) {
-            if (view instanceof Subflow s && s != holder && s.room() > 0 && s.isBackup() == holder.isBackup() && s.smoothedRttNanos() > 0
-                    && s.smoothedRttNanos() < holder.smoothedRttNanos()) {
-                faster = s;
-            }
+            fasterHasRoom |= view instanceof Subflow s && s != holder && s.room() > 0
+                    && s.isBackup() == holder.isBackup() && s.smoothedRttNanos() > 0
+                    && s.smoothedRttNanos() < holder.smoothedRttNanos();
         }
-        if (faster == null) {
+        if (!fasterHasRoom) {
             return false;
         }
         long end = mapping.dsnEnd();

@@ -120,6 +120,8 @@ final class Subflow implements TcpExtension, SubflowView {
     private long receivedTold = -1;
     // The end (subflow stream offset) of the segment that told it: once the peer acknowledges it, it has it.
     private long toldSegmentEnd = Long.MAX_VALUE;
+    /** When the connection last cut this subflow's window for holding up the connection's, or MIN_VALUE. */
+    long lastPenalty = Long.MIN_VALUE;
     private boolean infiniteMappingDue;
 
     private boolean awaitingThirdAck;
@@ -367,9 +369,6 @@ final class Subflow implements TcpExtension, SubflowView {
      * capacity with a whole window committed ahead, 0.94 with this, the kernel's own sender 0.94). The peer's
      * window is the connection's, checked when data is handed out.
      */
-    /** When the connection last reduced this subflow's window for blocking it, or {@link Long#MIN_VALUE}. */
-    long lastPenalty = Long.MIN_VALUE;
-
     int room() {
         if (!isActive()) {
             return 0;
