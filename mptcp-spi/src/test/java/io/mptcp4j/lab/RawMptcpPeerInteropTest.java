@@ -99,7 +99,7 @@ class RawMptcpPeerInteropTest {
             assertThat(sha256(echoed)).isEqualTo(sha256(data));
 
             try (KernelMptcpSocket accepted = echo.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                MptcpInfo info = accepted.mptcpInfo().orElseThrow();
+                MptcpInfo info = awaitKernelAcked(accepted, data.length);
                 assertThat(info.isFallback()).as("the kernel fell back to TCP").isFalse();
                 assertThat(accepted.isFallback()).isFalse();
                 assertThat(info.remoteKeyReceived()).isTrue();
@@ -212,6 +212,21 @@ class RawMptcpPeerInteropTest {
         Map<String, Long> after = lab.nstat(Host.CLIENT);
         assertThat(delta(before, after, "MPTcpExtMPJoinSynAckRx")).isEqualTo(1);
         assertThat(delta(before, after, "MPTcpExtMPJoinSynAckHMacFailure")).isZero();
+    }
+
+    /**
+     * The kernel's MPTCP_INFO once its DATA_ACK count reaches {@code length}. Our last DATA_ACK left with the last
+     * echoed segment's ACK, but sendto() returns before the server's namespace has processed it (with receive
+     * packet steering it waits in another CPU's backlog), so the count is polled rather than read once.
+     */
+    private static MptcpInfo awaitKernelAcked(KernelMptcpSocket socket, long length) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        MptcpInfo info = socket.mptcpInfo().orElseThrow();
+        while (info.bytesAcked() < length && System.nanoTime() < end) {
+            Thread.sleep(5);
+            info = socket.mptcpInfo().orElseThrow();
+        }
+        return info;
     }
 
     /** The kernel's DSS options: mappings continue its data stream from IDSN + 1, DATA_ACKs cover our data. */
