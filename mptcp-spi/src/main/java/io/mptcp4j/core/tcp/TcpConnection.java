@@ -1169,8 +1169,11 @@ public final class TcpConnection {
             ackNow = true;
         } else {
             bytesSinceAck += n;
-            // RFC 5681 section 4.2 / RFC 9293 3.8.6.3: ACK at least every second full-sized segment.
-            if (bytesSinceAck >= 2 * rcvMss || config.delayedAckTimeoutNanos() == 0) {
+            // RFC 5681 section 4.2 / RFC 9293 3.8.6.3: ACK at least every second full-sized segment. Counted as
+            // more than one largest segment seen, as Linux does: options vary in length (a DSS on the first
+            // segment of each mapping), so two full segments can carry less than twice the largest one, and an
+            // ACK held for the timer then inflates the sender's RTT of a small window.
+            if (bytesSinceAck > rcvMss || config.delayedAckTimeoutNanos() == 0) {
                 ackNow = true;
             } else if (delayedAckDeadline == NEVER) {
                 delayedAckDeadline = Deadlines.after(now, config.delayedAckTimeoutNanos());

@@ -183,13 +183,14 @@ class MptcpMappingSpanTest {
         AtomicInteger continuationsSeen = new AtomicInteger();
         AtomicInteger droppedLength = new AtomicInteger();
         AtomicReference<TcpSegment> resent = new AtomicReference<>();
-        // Drop the first transmission of the 300th continuation alone (the peer has its mapping already).
+        // Drop the first transmission of the 300th full-sized continuation alone (the peer has its mapping already).
         pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
             Dss d = dss(s);
             if (s.payloadLength() == 0) {
                 return s;
             }
-            if (dropped.get() < 0 && (d == null || !d.hasMapping()) && continuationsSeen.incrementAndGet() == 300) {
+            if (dropped.get() < 0 && (d == null || !d.hasMapping()) && s.payloadLength() == BARE_CONTINUATION_PAYLOAD
+                    && continuationsSeen.incrementAndGet() == 300) {
                 dropped.set(s.sequenceNumber());
                 droppedLength.set(s.payloadLength());
                 return null;

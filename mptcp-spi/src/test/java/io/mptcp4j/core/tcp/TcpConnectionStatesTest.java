@@ -253,6 +253,22 @@ class TcpConnectionStatesTest {
         }
 
         @Test
+        void twoSegmentsJustShortOfTheLargestSeenAreAcknowledgedAtOnce() {
+            // RFC 5681 section 4.2, counted as Linux does: more than one largest segment. Options of varying
+            // length (a DSS on a mapping's first segment) make two full segments less than twice the largest.
+            String largest = "x".repeat(1000);
+            h.send(in().seq(0).ack(0).data(largest));
+            h.expectNothing();
+            h.advanceToNextTimeout();
+            h.expect(out().seq(0).ack(1000).win(TcpHarness.WINDOW - 1000));
+            String shorter = "y".repeat(980);
+            h.send(in().seq(1000).ack(0).data(shorter));
+            h.expectNothing();
+            h.send(in().seq(1980).ack(0).data(shorter));
+            h.expect(out().seq(0).ack(2960).win(TcpHarness.WINDOW - 2960));
+        }
+
+        @Test
         void sendsDataAndStopsTheTimerWhenAcknowledged() {
             h.write("hello");
             h.expect(out().seq(0).ack(0).flags(ACK | PSH).data("hello"));
