@@ -217,6 +217,11 @@ final class Subflow implements TcpExtension, SubflowView {
     }
 
     @Override
+    public long minRttNanos() {
+        return tcp.rttStats().minRttNanos();
+    }
+
+    @Override
     public long congestionWindow() {
         return tcp.congestionWindow();
     }

@@ -14,8 +14,11 @@ package io.mptcp4j.core.sched;
  * {@code X = (cwnd_f + mss_f * (r - 1) / 2) * r} bytes, with {@code r = RTT_s / RTT_f}. If
  * {@code lambda * X > sendWindow - (outstanding_s + chunk)}, {@code f} would run out of window: wait.
  *
- * <p>Two adaptations to this stack: {@code RTT_s} is extended by the time {@code s} needs to send what it already
- * has queued (a subflow takes data up to a congestion window ahead of what it sends), and {@code lambda}, the
+ * <p>Three adaptations to this stack: {@code RTT_s} is extended by the time {@code s} needs to send what it already
+ * has queued (a subflow takes data up to a congestion window ahead of what it sends); {@code RTT_f} is the fast
+ * subflow's minimum RTT when that is smaller than its smoothed one (just after a loss its smoothed RTT still holds
+ * the queue it had built, while its halved window drains that queue and keeps the path busy, so the smoothed RTT
+ * would underestimate what it sends and let the slow subflow block the window); and {@code lambda}, the
  * correction for the estimate's error, is adapted as the paper proposes, with the values of the authors' Linux
  * implementation: it starts at 1.2, stays within [1.0, 1.3], and at most once per smoothed RTT of the fastest
  * subflow grows by 0.04 if subflows retransmitted since the last update (the slow path's data is likely late) and
@@ -80,10 +83,12 @@ public final class BlestScheduler implements PacketScheduler {
 
     /**
      * The bytes {@code f} sends in {@code nanos}, growing its window by one MSS per RTT (paper, section IV: X =
-     * MSS_f * (CWND_f + (r - 1) / 2) * r, with the window in segments and r the number of its RTTs).
+     * MSS_f * (CWND_f + (r - 1) / 2) * r, with the window in segments and r the number of its RTTs, counted in
+     * its minimum RTT when that is the smaller).
      */
     static double bytesDuring(SubflowView f, double nanos) {
-        double r = Math.max(1, nanos / f.smoothedRttNanos());
+        long rtt = f.minRttNanos() > 0 ? Math.min(f.minRttNanos(), f.smoothedRttNanos()) : f.smoothedRttNanos();
+        double r = Math.max(1, nanos / rtt);
         return (f.congestionWindow() + f.sendMss() * (r - 1) / 2) * r;
     }
 

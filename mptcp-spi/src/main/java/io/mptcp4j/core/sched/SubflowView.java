@@ -68,6 +68,16 @@ public interface SubflowView {
         return 0;
     }
 
+    /**
+     * The smallest RTT seen lately (RFC 8985's and BBR's windowed minimum) in nanoseconds: the path's delay
+     * without the queue this connection builds; 0 before the first sample.
+     *
+     * <p>The default answers the smoothed RTT; the stack's subflows override it with their estimator's value.
+     */
+    default long minRttNanos() {
+        return smoothedRttNanos();
+    }
+
     /** The congestion window in bytes; 0 before the subflow is established. */
     long congestionWindow();
 

@@ -48,6 +48,17 @@ class BlestSchedulerTest {
     }
 
     @Test
+    void theFastSubflowsRateIsJudgedByItsPathDelayNotItsQueue() {
+        // Just after a loss the fast subflow's smoothed RTT still carries the queue it built (40 ms), while its
+        // halved window is sent at the path's rate: r counts its base RTT (20 ms), not the inflated one.
+        FakeContext context = new FakeContext(fast, slow).window(1 << 20, 500_000);
+        fast.srtt = 40 * MS;
+        assertThat(scheduler.selectForData(context)).as("judged by the smoothed RTT").isSameAs(slow);
+        fast.minRttMillis(20);
+        assertThat(scheduler.selectForData(context)).as("judged by the minimum RTT").isNull();
+    }
+
+    @Test
     void lambdaShrinksWithoutRetransmissionsAndGrowsWithThem() {
         // 1 400 000 - 165 536 = 1 234 464 bytes of room: enough for X with lambda 1.0, not with 1.2.
         FakeContext context = new FakeContext(fast, slow).window(1_400_000, 700_000);

@@ -12,6 +12,7 @@ final class FakeSubflow implements SubflowView {
     private final String name;
     long srtt;
     long rttVar;
+    long minRtt;
     long cwnd = 10 * 1448;
     int mss = 1448;
     int room = 64 * 1024;
@@ -49,6 +50,12 @@ final class FakeSubflow implements SubflowView {
 
     FakeSubflow cwnd(long bytes) {
         this.cwnd = bytes;
+        return this;
+    }
+
+    /** The windowed minimum RTT; without it the view's default (the smoothed RTT) answers. */
+    FakeSubflow minRttMillis(long millis) {
+        this.minRtt = millis * 1_000_000L;
         return this;
     }
 
@@ -134,6 +141,11 @@ final class FakeSubflow implements SubflowView {
     @Override
     public long rttVarNanos() {
         return rttVar;
+    }
+
+    @Override
+    public long minRttNanos() {
+        return minRtt > 0 ? minRtt : srtt;
     }
 
     @Override

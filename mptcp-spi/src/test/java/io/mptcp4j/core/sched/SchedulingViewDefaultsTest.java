@@ -48,6 +48,13 @@ class SchedulingViewDefaultsTest {
         assertThat((SubflowView) new DelegatingView(view)).extracting(SubflowView::rttVarNanos).isEqualTo(0L);
     }
 
+    @Test
+    void theMinimumRttIsTheSmoothedOneByDefault() {
+        SubflowView view = MinRttSchedulerTest.view(10, false, false, 100);
+        assertThat((SubflowView) new DelegatingView(view)).extracting(SubflowView::minRttNanos)
+                .isEqualTo(view.smoothedRttNanos());
+    }
+
     /** A view implementing only the abstract methods, as an implementation written before the addition. */
     private record DelegatingView(SubflowView inner) implements SubflowView {
         @Override
