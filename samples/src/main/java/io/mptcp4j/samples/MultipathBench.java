@@ -297,8 +297,9 @@ final class MultipathBench {
             StringBuilder s = new StringBuilder();
             for (TcpStatistics.Counter c : List.of(TcpStatistics.Counter.SEGMENTS_OUT,
                     TcpStatistics.Counter.RETRANSMITTED_SEGMENTS, TcpStatistics.Counter.FAST_RETRANSMITS,
-                    TcpStatistics.Counter.SACK_RECOVERIES, TcpStatistics.Counter.TIMEOUTS,
-                    TcpStatistics.Counter.SPURIOUS_RECOVERIES, TcpStatistics.Counter.OUT_OF_ORDER_SEGMENTS)) {
+                    TcpStatistics.Counter.SACK_RECOVERIES, TcpStatistics.Counter.LOST_RETRANSMISSIONS,
+                    TcpStatistics.Counter.TIMEOUTS, TcpStatistics.Counter.SPURIOUS_RECOVERIES,
+                    TcpStatistics.Counter.OUT_OF_ORDER_SEGMENTS)) {
                 append(s, c.name().toLowerCase(Locale.ROOT), mptcp.tcpStatistics().get(c) - tcp[c.ordinal()]);
             }
             for (MptcpStatistics.Counter c : List.of(MptcpStatistics.Counter.RETRANSMISSIONS,

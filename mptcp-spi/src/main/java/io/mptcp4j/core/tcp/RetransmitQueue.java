@@ -92,6 +92,33 @@ final class RetransmitQueue {
         return lostBytes;
     }
 
+    /** Bytes retransmitted and, as far as is known, still in the network. */
+    long retransBytes() {
+        return retransBytes;
+    }
+
+    /**
+     * Finds lost retransmissions, RACK's rule (RFC 8985 section 6.2) applied to them only: a retransmitted record
+     * not SACKed that was sent before {@code sentBefore} — the send time of a record delivered since, less a
+     * reordering window — should have arrived first, so it was lost too. It becomes lost and not retransmitted,
+     * due to be sent again, instead of waiting for the retransmission timer (RFC 6675 has no other way to see it).
+     *
+     * @return the bytes marked
+     */
+    long markLostRetransmissions(long sentBefore) {
+        long marked = 0;
+        for (int i = 0; i < size && retransBytes > 0; i++) {
+            int s = slot(i);
+            if ((flags[s] & (RETRANS | SACKED)) == RETRANS && sentTimes[s] - sentBefore < 0) {
+                flags[s] &= ~RETRANS;
+                retransBytes -= lengths[s];
+                retransmitHint = Math.min(retransmitHint, i);
+                marked += lengths[s];
+            }
+        }
+        return marked;
+    }
+
     /** RFC 6675's pipe: bytes believed in the network. */
     long pipe() {
         return outstandingBytes - sackedBytes - lostBytes + retransBytes;

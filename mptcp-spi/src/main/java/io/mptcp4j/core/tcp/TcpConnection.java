@@ -1002,6 +1002,15 @@ public final class TcpConnection {
             return;
         }
         if (sackPermitted) {
+            if (retransmitQueue.retransBytes() > 0 && retransmitQueue.deliveredFresh()) {
+                // RFC 8985 section 6.2: a segment sent after a retransmission arrived, beyond a reordering window
+                // of a quarter of the minimum RTT; the retransmission was lost. The same loss episode.
+                long sentBefore = retransmitQueue.freshestDeliveredSentTime() - rtt.minRttNanos() / 4;
+                long marked = retransmitQueue.markLostRetransmissions(sentBefore);
+                if (marked > 0) {
+                    statistics.add(Counter.LOST_RETRANSMISSIONS, (marked + smss() - 1) / smss());
+                }
+            }
             boolean newLoss = retransmitQueue.markLostBySack(reordering, smss()) >= 0;
             if (!inRecovery && sndUna >= recoveryPoint && (newLoss || dupAcks >= reordering)) {
                 if (retransmitQueue.lostBytes() == 0) {

@@ -36,6 +36,8 @@ public final class TcpStatistics {
         SACK_RECOVERIES,
         /** ... and without, NewReno (TCPRenoRecovery). */
         RENO_RECOVERIES,
+        /** Retransmissions found lost by a later segment's delivery, sent again without a timeout (TCPLostRetransmit). */
+        LOST_RETRANSMISSIONS,
         /** Fast recoveries undone: timestamps showed the original arrived, reordered, not lost (TCPPartialUndo). */
         SPURIOUS_RECOVERIES,
         /** SYN or SYN-ACK retransmissions (TCPSynRetrans). */
@@ -107,6 +109,10 @@ public final class TcpStatistics {
 
     void increment(Counter counter) {
         counters[counter.ordinal()]++;
+    }
+
+    void add(Counter counter, long n) {
+        counters[counter.ordinal()] += n;
     }
 
     void drop(DropReason reason) {

@@ -273,6 +273,32 @@ class TcpConnectionRecoveryTest {
         }
 
         @Test
+        void aLostRetransmissionIsSentAgainWhenLaterDataArrivesNotAfterATimeout() {
+            tenThousandBytesInFlight();
+            h.now += 10 * MS;
+            // 2000 is lost: three segments above it arrive, it is retransmitted.
+            h.send(in().seq(0).ack(2000).opt(sack(localBlock(3000, 6000))));
+            assertThat(h.conn.inRecovery()).isTrue();
+            h.expect(out().seq(2000).ack(0).data(2000, 1000));
+            h.expectNothing();
+            // New data goes out after the retransmission, as SACKs free the pipe.
+            h.write(pattern(12_000, 3000));
+            h.now += 10 * MS;
+            h.send(in().seq(0).ack(2000).opt(sack(localBlock(3000, 12_000))));
+            List<TcpSegment> sent = drain(h);
+            assertThat(offsets(sent)).contains(12_000L).doesNotContain(2000L);
+            // The new data is SACKed but the retransmission of 2000 is not: it was lost as well. It goes again now,
+            // ahead of the retransmission timer.
+            h.now += 10 * MS;
+            h.send(in().seq(0).ack(2000).opt(sack(localBlock(3000, 13_000))));
+            assertThat(offsets(drain(h))).startsWith(2000L);
+            assertThat(h.statistics.get(TcpStatistics.Counter.LOST_RETRANSMISSIONS)).isEqualTo(1);
+            assertThat(h.statistics.get(TcpStatistics.Counter.TIMEOUTS)).isZero();
+            h.send(in().seq(0).ack(13_000));
+            assertThat(h.conn.retransmittedSegments()).isEqualTo(2);
+        }
+
+        @Test
         void severalHolesAreRepairedInOrder() {
             tenThousandBytesInFlight();
             // Holes at 2000 and 4000; everything else up to 12000 arrived.
