@@ -40,6 +40,11 @@ final class RetransmitQueue {
     private int lossFloor;
     /** No record below this index waits for a retransmission. */
     private int retransmitHint;
+    /**
+     * At most the send time of the oldest retransmission in flight (a lower bound, exact after a walk of
+     * {@link #markLostRetransmissions}): while it is not older than a delivered segment, no walk is needed.
+     */
+    private long oldestRetransSentTime = Long.MAX_VALUE;
     /** When the highest record newly marked by the last {@link #markLostBySack} was sent. */
     private long lastMarkedSentTime;
 
@@ -106,16 +111,28 @@ final class RetransmitQueue {
      * @return the bytes marked
      */
     long markLostRetransmissions(long sentBefore) {
+        if (retransBytes == 0 || oldestRetransSentTime - sentBefore >= 0) {
+            return 0; // every retransmission in flight was sent after the delivered segment: none is known lost
+        }
         long marked = 0;
-        for (int i = 0; i < size && retransBytes > 0; i++) {
+        long seen = 0;
+        long oldest = Long.MAX_VALUE;
+        for (int i = 0; i < size && seen < retransBytes; i++) {
             int s = slot(i);
-            if ((flags[s] & (RETRANS | SACKED)) == RETRANS && sentTimes[s] - sentBefore < 0) {
+            if ((flags[s] & RETRANS) == 0) {
+                continue;
+            }
+            seen += lengths[s];
+            if (sentTimes[s] - sentBefore < 0) {
                 flags[s] &= ~RETRANS;
-                retransBytes -= lengths[s];
                 retransmitHint = Math.min(retransmitHint, i);
                 marked += lengths[s];
+            } else if (oldest == Long.MAX_VALUE || sentTimes[s] - oldest < 0) {
+                oldest = sentTimes[s];
             }
         }
+        retransBytes -= marked;
+        oldestRetransSentTime = oldest;
         return marked;
     }
 
@@ -354,6 +371,9 @@ final class RetransmitQueue {
         flags[s] |= RETRANS | EVER_RETRANS;
         retransBytes += lengths[s];
         sentTimes[s] = now;
+        if (oldestRetransSentTime == Long.MAX_VALUE || now - oldestRetransSentTime < 0) {
+            oldestRetransSentTime = now;
+        }
     }
 
     /** Splits record {@code i} after {@code firstLength} data bytes; the second part keeps the FIN. */

@@ -108,6 +108,29 @@ class RetransmitQueueTest {
     }
 
     @Test
+    void aRetransmissionSentBeforeADeliveredSegmentIsLostAgain() {
+        tenSegments();
+        // Records 0 and 1 are lost and sent again at 20 and 40.
+        queue.markFirstLost();
+        queue.retransmitted(0, 20);
+        queue.sack(200, 1000);
+        queue.markLostBySack(3, 100);
+        assertThat(queue.nextLost()).isEqualTo(1);
+        queue.retransmitted(1, 40);
+        assertThat(queue.retransBytes()).isEqualTo(200);
+        // Something sent at 25 is delivered: nothing sent before 25 is in flight but the retransmission at 20.
+        assertThat(queue.markLostRetransmissions(10)).as("none sent before 10").isZero();
+        assertThat(queue.markLostRetransmissions(25)).isEqualTo(100);
+        assertThat(queue.retransBytes()).isEqualTo(100);
+        assertThat(queue.nextLost()).as("due to be sent again").isZero();
+        assertThat(queue.pipe()).isEqualTo(100);
+        assertThat(queue.markLostRetransmissions(30)).as("the one at 40 is not older").isZero();
+        queue.retransmitted(0, 50);
+        assertThat(queue.markLostRetransmissions(45)).isEqualTo(100);
+        assertThat(queue.nextLost()).isEqualTo(1);
+    }
+
+    @Test
     void aTimeoutWithTheFirstRecordSackedMeansTheReceiverReneged() {
         tenSegments();
         queue.sack(0, 100);
