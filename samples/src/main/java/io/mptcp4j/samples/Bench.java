@@ -29,7 +29,7 @@ final class Bench implements Mptcp.Command {
                     + "  mptcp bench tcp [--rate 50mbit,none] [--seconds N] [--direction upload|download|both]"
                     + " [--family ipv4|ipv6] [--repeat N] [--warmup SECONDS] [--offloads off|on] [--json FILE]\n"
                     + "  mptcp bench multipath [--paths 2,3] [--rate 50mbit] [--seconds N] [--direction upload|download|both]"
-                    + " [--warmup SECONDS] [--json FILE]\n"
+                    + " [--repeat N] [--warmup SECONDS] [--json FILE]\n"
                     + "  mptcp bench failover [--rate 50mbit] [--seconds N] [--fail-at SECONDS] [--repeat N]"
                     + " [--direction upload|download|both] [--warmup SECONDS] [--json FILE]\n"
                     + "  mptcp bench heap [--connections N] [--json FILE]\n"

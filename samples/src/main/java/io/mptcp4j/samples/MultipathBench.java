@@ -41,8 +41,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class MultipathBench {
 
-    private static final Set<String> OPTIONS =
-            Set.of("paths", "rate", "seconds", "direction", "warmup", "fail-at", "repeat", "json");
+    private static final Set<String> AGGREGATION_OPTIONS =
+            Set.of("paths", "rate", "seconds", "direction", "warmup", "repeat", "json");
+    private static final Set<String> FAILOVER_OPTIONS =
+            Set.of("rate", "seconds", "direction", "warmup", "fail-at", "repeat", "json");
 
     private final PrintStream out = System.out;
     private int nextPort = 6201;
@@ -55,7 +57,7 @@ final class MultipathBench {
 
     /** {@code bench multipath}. */
     int aggregation(List<String> args) throws Exception {
-        Options options = Options.parse("bench multipath", args, OPTIONS);
+        Options options = Options.parse("bench multipath", args, AGGREGATION_OPTIONS);
         List<Integer> pathCounts = new ArrayList<>();
         for (String p : options.text("paths", "2,3").split(",", -1)) {
             pathCounts.add(pathCount(p));
@@ -63,11 +65,12 @@ final class MultipathBench {
         rate = Options.parseRate("rate", options.text("rate", "50mbit"));
         int seconds = options.integer("seconds", 10, 2, 600);
         int warmup = options.integer("warmup", 3, 0, 60);
+        int repeat = options.integer("repeat", 3, 1, 50);
         List<String> directions = directions(options);
         String json = options.text("json", null);
-        out.printf("mptcp bench multipath: %s paths of %s (tbf both ways), %d s per run, %d CPUs, Java %s%n",
-                pathCounts, LabTransfer.formatRate(rate), seconds, Runtime.getRuntime().availableProcessors(),
-                Runtime.version());
+        out.printf("mptcp bench multipath: %s paths of %s (tbf both ways), %d s per run, %d runs each, %d CPUs, "
+                        + "Java %s%n", pathCounts, LabTransfer.formatRate(rate), seconds, repeat,
+                Runtime.getRuntime().availableProcessors(), Runtime.version());
         List<Run> runs = new ArrayList<>();
         for (int n : pathCounts) {
             try (NamespaceLab lab = lab(n, rate); UserspaceMptcp mptcp = ourStack(lab, n)) {
@@ -75,32 +78,42 @@ final class MultipathBench {
                     measureOurs(lab, mptcp, n, "upload", warmup, 0, null);
                 }
                 for (String d : directions) {
-                    Run tcp = measureKernel(lab, n, d, seconds, StreamProtocol.TCP, 0, null);
-                    Run kernel = measureKernel(lab, n, d, seconds, StreamProtocol.MPTCP, 0, null);
-                    Run ours = measureOurs(lab, mptcp, n, d, seconds, 0, null);
-                    runs.add(tcp);
-                    runs.add(kernel);
-                    runs.add(ours);
-                    double limit = n * tcp.result().megabits();
-                    out.printf(Locale.ROOT, "  %d paths %-8s TCP 1 path %6.1f | kernel MPTCP %6.1f (%.3f) | mptcp4j "
-                                    + "%6.1f (%.3f) Mbit/s; ratios to %d x TCP; mptcp4j / kernel %.3f%n", n, d,
-                            tcp.result().megabits(), kernel.result().megabits(), kernel.result().megabits() / limit,
-                            ours.result().megabits(), ours.result().megabits() / limit, n,
-                            ours.result().megabits() / kernel.result().megabits());
-                    out.println("      TCP " + tcp.links());
-                    out.println("      kernel MPTCP " + kernel.links());
-                    out.println("      mptcp4j " + ours.links());
-                    out.println("      mptcp4j subflows: " + ours.subflows());
+                    List<Double> kernelRatios = new ArrayList<>();
+                    List<Double> ourRatios = new ArrayList<>();
+                    List<Double> ourOverKernel = new ArrayList<>();
+                    for (int i = 0; i < repeat; i++) {
+                        Run tcp = measureKernel(lab, n, d, seconds, StreamProtocol.TCP, 0, null);
+                        Run kernel = measureKernel(lab, n, d, seconds, StreamProtocol.MPTCP, 0, null);
+                        Run ours = measureOurs(lab, mptcp, n, d, seconds, 0, null);
+                        runs.add(tcp);
+                        runs.add(kernel);
+                        runs.add(ours);
+                        double limit = n * tcp.result().megabits();
+                        kernelRatios.add(kernel.result().megabits() / limit);
+                        ourRatios.add(ours.result().megabits() / limit);
+                        ourOverKernel.add(ours.result().megabits() / kernel.result().megabits());
+                        out.printf(Locale.ROOT, "  %d paths %-8s run %d: TCP 1 path %6.1f | kernel MPTCP %6.1f (%.3f) "
+                                        + "| mptcp4j %6.1f (%.3f) Mbit/s; ratios to %d x TCP; mptcp4j / kernel %.3f%n",
+                                n, d, i + 1, tcp.result().megabits(), kernel.result().megabits(), kernelRatios.get(i),
+                                ours.result().megabits(), ourRatios.get(i), n, ourOverKernel.get(i));
+                        out.println("      TCP " + tcp.links());
+                        out.println("      kernel MPTCP " + kernel.links());
+                        out.println("      mptcp4j " + ours.links());
+                        out.println("      mptcp4j subflows: " + ours.subflows());
+                    }
+                    out.printf(Locale.ROOT, "  %d paths %-8s medians of %d: kernel MPTCP %.3f, mptcp4j %.3f of %d x "
+                                    + "TCP; mptcp4j / kernel %.3f%n", n, d, repeat, BenchPlot.median(kernelRatios),
+                            BenchPlot.median(ourRatios), n, BenchPlot.median(ourOverKernel));
                 }
             }
         }
-        writeJson(json, "multipath", rate, seconds, runs);
+        writeJson(json, "multipath", rate, seconds, repeat, runs);
         return 0;
     }
 
     /** {@code bench failover}. */
     int failover(List<String> args) throws Exception {
-        Options options = Options.parse("bench failover", args, OPTIONS);
+        Options options = Options.parse("bench failover", args, FAILOVER_OPTIONS);
         rate = Options.parseRate("rate", options.text("rate", "50mbit"));
         int seconds = options.integer("seconds", 8, 3, 600);
         int failAt = options.integer("fail-at", 3, 1, seconds - 1);
@@ -133,7 +146,7 @@ final class MultipathBench {
                 }
             }
         }
-        writeJson(json, "failover", rate, seconds, runs);
+        writeJson(json, "failover", rate, seconds, repeat, runs);
         return 0;
     }
 
@@ -341,13 +354,14 @@ final class MultipathBench {
         });
     }
 
-    private void writeJson(String file, String kind, long rate, int seconds, List<Run> runs) throws IOException {
+    private void writeJson(String file, String kind, long rate, int seconds, int repeat, List<Run> runs)
+            throws IOException {
         if (file == null) {
             return;
         }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "{\n  \"benchmark\": \"%s\",\n  "
-                        + "\"rateBitsPerSecond\": %d,\n  \"seconds\": %d,\n  \"cpus\": %d,\n  \"runs\": [\n", kind, rate,
-                seconds, Runtime.getRuntime().availableProcessors()));
+                        + "\"rateBitsPerSecond\": %d,\n  \"seconds\": %d,\n  \"repeat\": %d,\n  \"cpus\": %d,\n  "
+                        + "\"runs\": [\n", kind, rate, seconds, repeat, Runtime.getRuntime().availableProcessors()));
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             s.append(String.format(Locale.ROOT, "    {\"stack\": \"%s\", \"paths\": %d, \"direction\": \"%s\", "

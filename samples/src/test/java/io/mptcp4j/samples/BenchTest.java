@@ -14,6 +14,10 @@ class BenchTest {
         assertThat(Mptcp.run(new String[] {"bench", "nothing"})).isEqualTo(2);
         assertThat(Mptcp.run(new String[] {"bench"})).isEqualTo(2);
         assertThat(Mptcp.run(new String[] {"bench", "heap", "--connections", "0"})).isEqualTo(2);
+        // Each benchmark knows only its own options: multipath has no failure time, failover one pair of paths.
+        assertThat(Mptcp.run(new String[] {"bench", "multipath", "--fail-at", "2"})).isEqualTo(2);
+        assertThat(Mptcp.run(new String[] {"bench", "failover", "--paths", "3"})).isEqualTo(2);
+        assertThat(Mptcp.run(new String[] {"bench", "multipath", "--repeat", "0"})).isEqualTo(2);
     }
 
     @Test
