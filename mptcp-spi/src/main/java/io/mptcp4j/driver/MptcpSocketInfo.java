@@ -3,11 +3,15 @@ package io.mptcp4j.driver;
 import io.mptcp4j.core.mptcp.MptcpConnection;
 import io.mptcp4j.core.mptcp.MptcpException;
 import io.mptcp4j.core.mptcp.MptcpState;
+import io.mptcp4j.core.mptcp.SendLimit;
 import io.mptcp4j.core.sched.SubflowView;
 import io.mptcp4j.core.tcp.TcpState;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of an {@link MptcpSocket}'s connection, taken on the event loop.
@@ -19,11 +23,12 @@ import java.util.List;
  * @param subflows            the subflows the connection has now
  * @param bytesWritten        connection-level bytes the application wrote
  * @param bytesAcked          connection-level bytes the peer acknowledged (DATA_ACK)
+ * @param sendLimitedNanos    how long each {@link SendLimit} has held sending back, in nanoseconds
  * @param error               why the connection failed, or null
  */
 public record MptcpSocketInfo(MptcpState state, boolean fallback, boolean checksums, int subflowsEstablished,
                               List<Subflow> subflows, long bytesWritten, long bytesAcked,
-                              MptcpException error) {
+                              Map<SendLimit, Long> sendLimitedNanos, MptcpException error) {
 
     /**
      * One subflow: its ends, TCP state, data bytes sent and received on it, its address ids (RFC 8684 section 3.4;
@@ -50,7 +55,12 @@ public record MptcpSocketInfo(MptcpState state, boolean fallback, boolean checks
                 established++;
             }
         }
+        Map<SendLimit, Long> limited = new EnumMap<>(SendLimit.class);
+        for (SendLimit l : SendLimit.values()) {
+            limited.put(l, c.sendLimitedNanos(l));
+        }
         return new MptcpSocketInfo(c.state(), c.isFallback(), c.isChecksumEnabled(), established,
-                List.copyOf(subflows), c.bytesWritten(), c.bytesAcked(), c.error());
+                List.copyOf(subflows), c.bytesWritten(), c.bytesAcked(), Collections.unmodifiableMap(limited),
+                c.error());
     }
 }

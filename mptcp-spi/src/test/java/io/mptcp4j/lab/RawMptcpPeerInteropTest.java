@@ -13,6 +13,7 @@ import io.mptcp4j.io.linux.AddressFamily;
 import io.mptcp4j.io.linux.KernelMptcpSocket;
 import io.mptcp4j.io.linux.MptcpInfo;
 import io.mptcp4j.io.linux.StreamProtocol;
+import io.mptcp4j.testing.KernelMptcpInfo;
 import io.mptcp4j.testing.RootOnly;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -99,7 +100,8 @@ class RawMptcpPeerInteropTest {
             assertThat(sha256(echoed)).isEqualTo(sha256(data));
 
             try (KernelMptcpSocket accepted = echo.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                MptcpInfo info = awaitKernelAcked(accepted, data.length);
+                // Our last DATA_ACK left with the last echoed segment's ACK; the kernel may not have counted it yet.
+                MptcpInfo info = KernelMptcpInfo.await(accepted, i -> i.bytesAcked() >= data.length, WAIT);
                 assertThat(info.isFallback()).as("the kernel fell back to TCP").isFalse();
                 assertThat(accepted.isFallback()).isFalse();
                 assertThat(info.remoteKeyReceived()).isTrue();
@@ -212,21 +214,6 @@ class RawMptcpPeerInteropTest {
         Map<String, Long> after = lab.nstat(Host.CLIENT);
         assertThat(delta(before, after, "MPTcpExtMPJoinSynAckRx")).isEqualTo(1);
         assertThat(delta(before, after, "MPTcpExtMPJoinSynAckHMacFailure")).isZero();
-    }
-
-    /**
-     * The kernel's MPTCP_INFO once its DATA_ACK count reaches {@code length}. Our last DATA_ACK left with the last
-     * echoed segment's ACK, but sendto() returns before the server's namespace has processed it (with receive
-     * packet steering it waits in another CPU's backlog), so the count is polled rather than read once.
-     */
-    private static MptcpInfo awaitKernelAcked(KernelMptcpSocket socket, long length) throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        MptcpInfo info = socket.mptcpInfo().orElseThrow();
-        while (info.bytesAcked() < length && System.nanoTime() < end) {
-            Thread.sleep(5);
-            info = socket.mptcpInfo().orElseThrow();
-        }
-        return info;
     }
 
     /** The kernel's DSS options: mappings continue its data stream from IDSN + 1, DATA_ACKs cover our data. */

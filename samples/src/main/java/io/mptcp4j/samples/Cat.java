@@ -3,6 +3,7 @@ package io.mptcp4j.samples;
 import io.mptcp4j.core.mptcp.MptcpState;
 import io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
 import io.mptcp4j.core.mptcp.MptcpStatistics;
+import io.mptcp4j.core.mptcp.SendLimit;
 import io.mptcp4j.core.pm.PathManagers;
 import io.mptcp4j.core.pm.RemoteAddress;
 import io.mptcp4j.driver.MptcpServerSocket;
@@ -22,6 +23,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -271,8 +273,15 @@ final class Cat implements Mptcp.Command {
                 .append(",\"subflows_established\":").append(info.subflowsEstablished())
                 .append(",\"bytes_sent\":").append(info.bytesWritten())
                 .append(",\"bytes_received\":").append(received)
-                .append(",\"subflows\":[");
+                .append(",\"send_limited_ms\":{");
         String sep = "";
+        for (SendLimit l : SendLimit.values()) {
+            b.append(sep).append('"').append(l.name().toLowerCase(Locale.ROOT)).append("\":")
+                    .append(info.sendLimitedNanos().getOrDefault(l, 0L) / 1_000_000);
+            sep = ",";
+        }
+        b.append("},\"subflows\":[");
+        sep = "";
         for (SubflowLog.Row r : rows) {
             b.append(sep).append("{\"local\":\"").append(address(r.local()))
                     .append("\",\"remote\":\"").append(address(r.remote()))

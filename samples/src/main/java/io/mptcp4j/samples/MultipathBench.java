@@ -2,6 +2,7 @@ package io.mptcp4j.samples;
 
 import io.mptcp4j.core.mptcp.MptcpConfig;
 import io.mptcp4j.core.mptcp.MptcpStatistics;
+import io.mptcp4j.core.mptcp.SendLimit;
 import io.mptcp4j.core.tcp.TcpStatistics;
 import io.mptcp4j.driver.MptcpSocket;
 import io.mptcp4j.driver.MptcpSocketInfo;
@@ -246,11 +247,13 @@ final class MultipathBench {
                 Thread.sleep(200);
                 boolean upload = direction.equals("upload");
                 CounterDelta counters = new CounterDelta(mptcp);
+                MptcpSocketInfo before = socket.info();
                 LinkUse links = new LinkUse(lab, paths, upload, rate);
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
-                return new Run("mptcp4j", paths, direction, r, describe(socket.info()) + counters.since(),
-                        links.since(r.nanos()));
+                MptcpSocketInfo after = socket.info();
+                return new Run("mptcp4j", paths, direction, r, describe(after) + counters.since()
+                        + sendLimits(before, after), links.since(r.nanos()));
             }
         }
     }
@@ -327,6 +330,17 @@ final class MultipathBench {
                 s.append(' ').append(name).append('=').append(delta);
             }
         }
+    }
+
+    /** What held mptcp4j's sending back during the run, e.g. "; send limited (ms): application=12 window=3". */
+    private static String sendLimits(MptcpSocketInfo before, MptcpSocketInfo after) {
+        StringBuilder s = new StringBuilder("; send limited (ms):");
+        for (SendLimit l : SendLimit.values()) {
+            long ms = (after.sendLimitedNanos().getOrDefault(l, 0L) - before.sendLimitedNanos().getOrDefault(l, 0L))
+                    / 1_000_000;
+            s.append(' ').append(l.name().toLowerCase(Locale.ROOT)).append('=').append(ms);
+        }
+        return s.toString();
     }
 
     private static String describe(MptcpSocketInfo info) {

@@ -3,6 +3,7 @@ package io.mptcp4j.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptcp4j.core.mptcp.MptcpState;
+import io.mptcp4j.core.mptcp.SendLimit;
 import io.mptcp4j.core.pm.PathContext;
 import io.mptcp4j.core.pm.PathManager;
 import io.mptcp4j.core.pm.RemoteAddress;
@@ -58,7 +59,7 @@ class SubflowLogTest {
 
         MptcpSocketInfo snapshot = new MptcpSocketInfo(MptcpState.ESTABLISHED, false, false, 1,
                 List.of(new MptcpSocketInfo.Subflow(socket("10.0.0.1", 40000), socket("10.0.0.2", 80),
-                        TcpState.ESTABLISHED, true, 7000, 8000, 0, 0, false, 0, 0)), 7000, 7000, null);
+                        TcpState.ESTABLISHED, true, 7000, 8000, 0, 0, false, 0, 0)), 7000, 7000, Map.of(), null);
         List<SubflowLog.Row> rows = log.rows(socket("10.0.0.1", 40000), socket("10.0.0.2", 80), snapshot);
 
         assertThat(rows).hasSize(3);
@@ -93,7 +94,7 @@ class SubflowLogTest {
         pm.onSubflowClosed(context, b, true);
 
         MptcpSocketInfo snapshot = new MptcpSocketInfo(MptcpState.ESTABLISHED, false, false, 1, List.of(), 0, 0,
-                null);
+                Map.of(), null);
         List<SubflowLog.Row> rows = log.rows(socket("10.0.0.2", 80), socket("10.0.0.1", 40000), snapshot);
         assertThat(rows).extracting(SubflowLog.Row::downReason)
                 .containsExactly(null, SubflowLog.ADDRESS_REMOVED, SubflowLog.CLOSED);
@@ -107,7 +108,7 @@ class SubflowLogTest {
         log.recording(() -> recordingDelegate()).get(); // fell back: the path manager never started
         MptcpSocketInfo snapshot = new MptcpSocketInfo(MptcpState.CLOSE_WAIT, true, false, 1,
                 List.of(new MptcpSocketInfo.Subflow(socket("10.0.0.1", 40000), socket("10.0.0.2", 80),
-                        TcpState.CLOSE_WAIT, true, 5, 6, 0, 0, false, 0, 0)), 5, 5, null);
+                        TcpState.CLOSE_WAIT, true, 5, 6, 0, 0, false, 0, 0)), 5, 5, Map.of(), null);
         assertThat(log.rows(socket("10.0.0.1", 40000), socket("10.0.0.2", 80), snapshot)).containsExactly(
                 new SubflowLog.Row(socket("10.0.0.1", 40000), socket("10.0.0.2", 80), 0, 0, true, false,
                         "CLOSE_WAIT", null, null, null, 5, 6));
@@ -115,7 +116,9 @@ class SubflowLogTest {
 
     @Test
     void theStatsLineListsSubflowsPeerAddressesAndCounters() {
-        MptcpSocketInfo info = new MptcpSocketInfo(MptcpState.CLOSED, false, true, 2, List.of(), 10, 10, null);
+        MptcpSocketInfo info = new MptcpSocketInfo(MptcpState.CLOSED, false, true, 2, List.of(), 10, 10,
+                Map.of(SendLimit.APPLICATION, 3_000_000L, SendLimit.WINDOW, 2_000_000L, SendLimit.SUBFLOWS, 1_000_000L),
+                null);
         List<SubflowLog.Row> rows = List.of(
                 new SubflowLog.Row(socket("10.0.0.1", 40000), socket("10.0.0.2", 80), 0, 0, true, false,
                         "ESTABLISHED", 0L, null, null, 7, 8),
@@ -124,7 +127,8 @@ class SubflowLogTest {
         String json = Cat.json(info, 10, "fullmesh", rows,
                 List.of(new RemoteAddress(1, new InetSocketAddress("10.0.1.2", 0))), emptyStatistics());
         assertThat(json).startsWith("{\"mptcp\":true,\"fallback\":false,\"checksum\":true,\"path_manager\":"
-                + "\"fullmesh\",\"subflows_established\":2,\"bytes_sent\":10,\"bytes_received\":10,\"subflows\":[")
+                + "\"fullmesh\",\"subflows_established\":2,\"bytes_sent\":10,\"bytes_received\":10,"
+                + "\"send_limited_ms\":{\"application\":3,\"window\":2,\"subflows\":1},\"subflows\":[")
                 .contains("{\"local\":\"10.0.0.1:40000\",\"remote\":\"10.0.0.2:80\",\"local_id\":0,\"remote_id\":0,"
                         + "\"initial\":true,\"backup\":false,\"state\":\"ESTABLISHED\",\"up_ms\":0,\"down_ms\":null,"
                         + "\"down_reason\":null,\"bytes_sent\":7,\"bytes_received\":8}")

@@ -138,6 +138,7 @@ public final class MptcpConnection {
     private long reorderGrowthTime;
     /** The right edge of the peer's connection-level receive window (section 3.3.4). */
     private long peerWindowEdge;
+    private final SendLimitClock sendLimits = new SendLimitClock();
     private final ArrayDeque<long[]> reinjections = new ArrayDeque<>();
     /** Data below this was already sent again opportunistically ({@link #reinjectOpportunistically()}). */
     private long opportunisticMark;
@@ -290,6 +291,14 @@ public final class MptcpConnection {
     /** Data bytes the peer acknowledged at the data level (DATA_ACK, or TCP ACK after fallback). */
     public long bytesAcked() {
         return sendQueue.una() - initialSendDsn;
+    }
+
+    /**
+     * How long sending has been held back by {@code limit} since the connection first sent data, in nanoseconds:
+     * judged after every pass of the scheduler, as Linux's busy, rwnd-limited and sndbuf-limited times are.
+     */
+    public long sendLimitedNanos(SendLimit limit) {
+        return sendLimits.nanos(limit, stack.now());
     }
 
     // --- readiness
@@ -992,8 +1001,20 @@ public final class MptcpConnection {
                 }
             }
         }
+        sendLimits.enter(sendLimit(), stack.now());
         sendDataFinIfDue();
         armRetransmit();
+    }
+
+    /** What holds sending back once the scheduler has handed out what it could. */
+    private SendLimit sendLimit() {
+        if (!reinjections.isEmpty()) {
+            return SendLimit.SUBFLOWS;
+        }
+        if (dataSndNxt == sendQueue.end()) {
+            return SendLimit.APPLICATION;
+        }
+        return mode == Mode.MPTCP && peerWindowEdge - dataSndNxt <= 0 ? SendLimit.WINDOW : SendLimit.SUBFLOWS;
     }
 
     /** What the scheduler sees: the active subflows, refreshed before each decision. */

@@ -104,6 +104,7 @@ final class StreamEnd {
     private Socket connection;
     private boolean endOfStream;
     private boolean closeWhenDone = true;
+    private boolean reading = true;
     private boolean closed;
     private ByteArrayOutputStream capture;
 
@@ -122,6 +123,12 @@ final class StreamEnd {
     /** Never shuts output down nor closes: the connection stays open in this direction. */
     StreamEnd keepOpen() {
         closeWhenDone = false;
+        return this;
+    }
+
+    /** Stops or resumes reading: the application leaves what arrives in the receive buffer meanwhile. */
+    StreamEnd reading(boolean on) {
+        this.reading = on;
         return this;
     }
 
@@ -150,7 +157,9 @@ final class StreamEnd {
         if (connection.canWrite()) {
             write();
         }
-        read();
+        if (reading) {
+            read();
+        }
         if (closeWhenDone && done() && !closed) {
             closed = true;
             connection.close();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mptcp4j.lab.EndpointFlag;
 import io.mptcp4j.lab.Host;
 import io.mptcp4j.lab.NamespaceLab;
+import io.mptcp4j.testing.KernelMptcpInfo;
 import io.mptcp4j.testing.RootOnly;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -144,12 +145,7 @@ class KernelMptcpSocketInteropTest {
     }
 
     private static MptcpInfo awaitSubflows(KernelMptcpSocket socket, int subflows) throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        MptcpInfo info = socket.mptcpInfo().orElseThrow();
-        while (info.subflows() < subflows && System.nanoTime() < end) {
-            Thread.sleep(20);
-            info = socket.mptcpInfo().orElseThrow();
-        }
+        MptcpInfo info = KernelMptcpInfo.await(socket, i -> i.subflows() >= subflows, WAIT);
         assertThat(info.subflows()).as("additional subflows").isEqualTo(subflows);
         return info;
     }
