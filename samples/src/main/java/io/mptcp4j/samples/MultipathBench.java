@@ -53,7 +53,8 @@ final class MultipathBench {
     private long rate;
 
     /** One measured transfer. */
-    record Run(String what, int paths, String direction, LabTransfer.Result result, String subflows, String links) {
+    record Run(String what, int paths, String direction, LabTransfer.Result result, String subflows, String links,
+               double cpuSteal) {
     }
 
     /** {@code bench multipath}. */
@@ -141,9 +142,10 @@ final class MultipathBench {
                     runs.add(kernel);
                     runs.add(ours);
                     out.printf(Locale.ROOT, "  %-8s run %d: longest gap after the failure: kernel %5.0f ms, mptcp4j "
-                                    + "%5.0f ms (goodput %.1f / %.1f Mbit/s)%n", d, i + 1,
+                                    + "%5.0f ms (goodput %.1f / %.1f Mbit/s; CPU steal %.0f%% / %.0f%%)%n", d, i + 1,
                             kernel.result().longestGap() / 1e6, ours.result().longestGap() / 1e6,
-                            kernel.result().megabits(), ours.result().megabits());
+                            kernel.result().megabits(), ours.result().megabits(), kernel.cpuSteal() * 100,
+                            ours.cpuSteal() * 100);
                 }
             }
         }
@@ -226,11 +228,13 @@ final class MultipathBench {
                 Thread.sleep(200); // the kernel's joins complete before the clock starts
                 boolean upload = direction.equals("upload");
                 LinkUse links = new LinkUse(lab, protocol == StreamProtocol.TCP ? 1 : paths, upload, rate);
+                CpuSteal cpu = CpuSteal.now();
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
+                double steal = CpuSteal.now().shareSince(cpu);
                 String what = protocol == StreamProtocol.TCP ? "kernel TCP, 1 path" : "kernel MPTCP";
                 return new Run(what, protocol == StreamProtocol.TCP ? 1 : paths, direction, r, "",
-                        links.since(r.nanos()));
+                        links.since(r.nanos()) + steal(steal), steal);
             }
         }
     }
@@ -249,11 +253,13 @@ final class MultipathBench {
                 CounterDelta counters = new CounterDelta(mptcp);
                 MptcpSocketInfo before = socket.info();
                 LinkUse links = new LinkUse(lab, paths, upload, rate);
+                CpuSteal cpu = CpuSteal.now();
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
+                double steal = CpuSteal.now().shareSince(cpu);
                 MptcpSocketInfo after = socket.info();
                 return new Run("mptcp4j", paths, direction, r, describe(after) + counters.since()
-                        + sendLimits(before, after), links.since(r.nanos()));
+                        + sendLimits(before, after), links.since(r.nanos()) + steal(steal), steal);
             }
         }
     }
@@ -332,6 +338,12 @@ final class MultipathBench {
         }
     }
 
+    /** "; CPU steal 12%", the share of the machine's CPU time the hypervisor took during the run. */
+    private static String steal(double share) {
+        return Double.isNaN(share) ? "; CPU steal unknown" : String.format(Locale.ROOT, "; CPU steal %.0f%%",
+                share * 100);
+    }
+
     /** What held mptcp4j's sending back during the run, e.g. "; send limited (ms): application=12 window=3". */
     private static String sendLimits(MptcpSocketInfo before, MptcpSocketInfo after) {
         StringBuilder s = new StringBuilder("; send limited (ms):");
@@ -379,9 +391,11 @@ final class MultipathBench {
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             s.append(String.format(Locale.ROOT, "    {\"stack\": \"%s\", \"paths\": %d, \"direction\": \"%s\", "
-                            + "\"mbitPerSecond\": %.2f, \"bytes\": %d, \"longestGapMillis\": %.1f}%s%n", r.what(),
-                    r.paths(), r.direction(), r.result().megabits(), r.result().bytes(),
-                    r.result().longestGap() / 1e6, i + 1 < runs.size() ? "," : ""));
+                            + "\"mbitPerSecond\": %.2f, \"bytes\": %d, \"longestGapMillis\": %.1f, "
+                            + "\"cpuStealPercent\": %s}%s%n", r.what(), r.paths(), r.direction(),
+                    r.result().megabits(), r.result().bytes(), r.result().longestGap() / 1e6,
+                    Double.isNaN(r.cpuSteal()) ? "null" : String.format(Locale.ROOT, "%.1f", r.cpuSteal() * 100),
+                    i + 1 < runs.size() ? "," : ""));
         }
         Files.writeString(Path.of(file), s.append("  ]\n}\n").toString(), StandardCharsets.UTF_8);
         out.println("wrote " + file);
