@@ -138,6 +138,7 @@ public final class MptcpConnection {
     private long reorderGrowthTime;
     /** The right edge of the peer's connection-level receive window (section 3.3.4). */
     private long peerWindowEdge;
+    /** What held sending back, for {@link #sendLimitedNanos}. */
     private final SendLimitClock sendLimits = new SendLimitClock();
     private final ArrayDeque<long[]> reinjections = new ArrayDeque<>();
     /** Data below this was already sent again opportunistically ({@link #reinjectOpportunistically()}). */
@@ -294,8 +295,10 @@ public final class MptcpConnection {
     }
 
     /**
-     * How long sending has been held back by {@code limit} since the connection first sent data, in nanoseconds:
-     * judged after every pass of the scheduler, as Linux's busy, rwnd-limited and sndbuf-limited times are.
+     * How long sending has been held back by {@code limit} since the connection could first send, in
+     * nanoseconds: judged after every pass of the scheduler, as Linux's busy, rwnd-limited and sndbuf-limited
+     * times are. After a fallback to TCP the peer's window is the subflow's own, and a full one counts as
+     * {@link SendLimit#SUBFLOWS}.
      */
     public long sendLimitedNanos(SendLimit limit) {
         return sendLimits.nanos(limit, stack.now());
