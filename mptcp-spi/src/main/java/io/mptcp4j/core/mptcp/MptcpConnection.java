@@ -138,6 +138,8 @@ public final class MptcpConnection {
     private long reorderGrowthTime;
     /** The right edge of the peer's connection-level receive window (section 3.3.4). */
     private long peerWindowEdge;
+    /** How much longer than the shortest a path's round trip must be for {@link #isMuchSlowerThanTheFastest}. */
+    private static final long MUCH_SLOWER_NANOS = 10_000_000L;
     /** What held sending back, for {@link #sendLimitedNanos}. */
     private final SendLimitClock sendLimits = new SendLimitClock();
     private final ArrayDeque<long[]> reinjections = new ArrayDeque<>();
@@ -1007,6 +1009,27 @@ public final class MptcpConnection {
         sendLimits.enter(sendLimit(), stack.now());
         sendDataFinIfDue();
         armRetransmit();
+    }
+
+    /**
+     * Whether {@code s}'s path is much longer than the shortest: its minimum RTT more than twice that of another
+     * active subflow, and at least {@link #MUCH_SLOWER_NANOS} more. The minimum, not the smoothed RTT: paths of
+     * equal delay whose queues differ for a moment are not told apart; and the absolute margin keeps the
+     * microsecond round trips of a LAN or a veth from looking twice as long as each other.
+     */
+    boolean isMuchSlowerThanTheFastest(Subflow s) {
+        long own = s.minRttNanos();
+        if (own <= 0) {
+            return false;
+        }
+        long fastest = Long.MAX_VALUE;
+        for (Subflow other : subflows) {
+            long rtt = other.minRttNanos();
+            if (other != s && rtt > 0 && other.isActive()) {
+                fastest = Math.min(fastest, rtt);
+            }
+        }
+        return fastest != Long.MAX_VALUE && own > 2 * fastest && own - fastest >= MUCH_SLOWER_NANOS;
     }
 
     /** What holds sending back once the scheduler has handed out what it could. */

@@ -371,15 +371,19 @@ final class Subflow implements TcpExtension, SubflowView {
      * what is in flight, plus four segments so it has the next ones ready when acknowledgments come. Data
      * committed further ahead would wait in this subflow while the other paths deliver the bytes after it,
      * filling the peer's shared window out of order (measured against the kernel: 0.91 of the two paths'
-     * capacity with a whole window committed ahead, 0.94 with this, the kernel's own sender 0.94). The peer's
-     * window is the connection's, checked when data is handed out.
+     * capacity with a whole window committed ahead, 0.94 with this, the kernel's own sender 0.94). A subflow on
+     * a much longer path than another ({@link MptcpConnection#isMuchSlowerThanTheFastest}) takes no segments
+     * ahead: bytes queued there wait for its slow acknowledgments, a round trip of that path each, while the
+     * faster paths could have carried them (in the scheduler benchmark, min-RTT's message p99 390 -> 257 ms).
+     * The peer's window is the connection's, checked when data is handed out.
      */
     int room() {
         if (!isActive()) {
             return 0;
         }
         long free = (long) tcp.sendBufferLimit() - tcp.bufferedSendBytes();
-        long target = tcp.congestionWindow() - tcp.bytesInFlight() + 4L * tcp.sendMss();
+        long ahead = connection.isMuchSlowerThanTheFastest(this) ? 0 : 4L * tcp.sendMss();
+        long target = tcp.congestionWindow() - tcp.bytesInFlight() + ahead;
         return (int) Math.max(0, Math.min(free, target - tcp.unsentBytes()));
     }
 
