@@ -1,6 +1,7 @@
 package io.mptcp4j.spring;
 
 import io.mptcp4j.core.mptcp.MptcpStatistics;
+import io.mptcp4j.core.mptcp.SendLimit;
 import io.mptcp4j.driver.MptcpSocketInfo;
 import io.mptcp4j.driver.UserspaceMptcp;
 import io.mptcp4j.nio.MptcpChannel;
@@ -15,6 +16,7 @@ import java.nio.channels.NetworkChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,8 +97,12 @@ public class MptcpEndpoint {
                     s.backup(), s.rttNanos() / 1e6, s.congestionWindow(), s.bytesSent(), s.bytesReceived(),
                     s.localId(), s.remoteId()));
         }
+        Map<String, Long> limited = new LinkedHashMap<>();
+        for (SendLimit l : SendLimit.values()) {
+            limited.put(l.name().toLowerCase(Locale.ROOT), info.sendLimitedNanos().getOrDefault(l, 0L) / 1_000_000);
+        }
         return new ConnectionDescriptor(local, remote, info.state().name(), info.fallback(), info.checksums(),
-                info.subflowsEstablished(), info.bytesWritten(), info.bytesAcked(),
+                info.subflowsEstablished(), info.bytesWritten(), info.bytesAcked(), limited,
                 info.error() == null ? null : String.valueOf(info.error().getMessage()), subflows);
     }
 
@@ -151,11 +157,14 @@ public class MptcpEndpoint {
      * @param subflowsEstablished subflows that completed their handshake and are not closed
      * @param bytesWritten        connection-level bytes the application wrote
      * @param bytesAcked          connection-level bytes the peer acknowledged
+     * @param sendLimitedMillis   how long sending waited for the application, the peer's window and the subflows
+     *                            ({@code application}, {@code window}, {@code subflows}; see {@code SendLimit})
      * @param error               why it failed, or null
      * @param subflows            every subflow it has now
      */
     public record ConnectionDescriptor(String local, String remote, String state, boolean fallback, boolean checksums,
-                                       int subflowsEstablished, long bytesWritten, long bytesAcked, String error,
+                                       int subflowsEstablished, long bytesWritten, long bytesAcked,
+                                       Map<String, Long> sendLimitedMillis, String error,
                                        List<SubflowDescriptor> subflows) {
     }
 

@@ -113,6 +113,10 @@ class MptcpWebFluxInteropTest {
                             "$.connections[*].subflows[?(@.state == 'ESTABLISHED')].bytesSent");
                     assertThat(sent).as("bytes sent on each subflow").hasSize(2)
                             .allMatch(n -> n.longValue() > 0);
+                    // The server sends the download: by now it has waited for its subflows, and says for how long.
+                    List<Number> subflowLimited = JsonPath.read(twoSubflows,
+                            "$.connections[*].sendLimitedMillis.subflows");
+                    assertThat(subflowLimited).isNotEmpty().anyMatch(n -> n.longValue() > 0);
                     List<String> remotes = JsonPath.read(twoSubflows,
                             "$.connections[*].subflows[?(@.state == 'ESTABLISHED')].remote");
                     assertThat(remotes.stream().map(r -> r.replaceAll(":\\d+$", "")).distinct())
