@@ -142,10 +142,10 @@ final class MultipathBench {
                     runs.add(kernel);
                     runs.add(ours);
                     out.printf(Locale.ROOT, "  %-8s run %d: longest gap after the failure: kernel %5.0f ms, mptcp4j "
-                                    + "%5.0f ms (goodput %.1f / %.1f Mbit/s; CPU steal %.0f%% / %.0f%%)%n", d, i + 1,
+                                    + "%5.0f ms (goodput %.1f / %.1f Mbit/s; CPU steal %s / %s)%n", d, i + 1,
                             kernel.result().longestGap() / 1e6, ours.result().longestGap() / 1e6,
-                            kernel.result().megabits(), ours.result().megabits(), kernel.cpuSteal() * 100,
-                            ours.cpuSteal() * 100);
+                            kernel.result().megabits(), ours.result().megabits(), percent(kernel.cpuSteal()),
+                            percent(ours.cpuSteal()));
                 }
             }
         }
@@ -340,8 +340,12 @@ final class MultipathBench {
 
     /** "; CPU steal 12%", the share of the machine's CPU time the hypervisor took during the run. */
     private static String steal(double share) {
-        return Double.isNaN(share) ? "; CPU steal unknown" : String.format(Locale.ROOT, "; CPU steal %.0f%%",
-                share * 100);
+        return "; CPU steal " + percent(share);
+    }
+
+    /** "12%", or "unknown" for a share that could not be read (NaN). */
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "unknown" : String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
     /** What held mptcp4j's sending back during the run, e.g. "; send limited (ms): application=12 window=3". */
