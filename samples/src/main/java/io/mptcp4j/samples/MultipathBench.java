@@ -227,14 +227,14 @@ final class MultipathBench {
             try (ByteStream c = client; ByteStream s = ByteStream.of(accepted.get(30, TimeUnit.SECONDS))) {
                 Thread.sleep(200); // the kernel's joins complete before the clock starts
                 boolean upload = direction.equals("upload");
-                LinkUse links = new LinkUse(lab, protocol == StreamProtocol.TCP ? 1 : paths, upload, rate);
-                CpuSteal cpu = CpuSteal.now();
+                RunConditions conditions = new RunConditions(lab, protocol == StreamProtocol.TCP ? 1 : paths, upload,
+                        rate);
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
-                double steal = CpuSteal.now().shareSince(cpu);
+                conditions.end(r.nanos());
                 String what = protocol == StreamProtocol.TCP ? "kernel TCP, 1 path" : "kernel MPTCP";
                 return new Run(what, protocol == StreamProtocol.TCP ? 1 : paths, direction, r, "",
-                        links.since(r.nanos()) + steal(steal), steal);
+                        conditions.describe(), conditions.steal());
             }
         }
     }
@@ -252,30 +252,32 @@ final class MultipathBench {
                 boolean upload = direction.equals("upload");
                 CounterDelta counters = new CounterDelta(mptcp);
                 MptcpSocketInfo before = socket.info();
-                LinkUse links = new LinkUse(lab, paths, upload, rate);
-                CpuSteal cpu = CpuSteal.now();
+                RunConditions conditions = new RunConditions(lab, paths, upload, rate);
                 LabTransfer.Result r = LabTransfer.run(upload ? c : s, upload ? s : c, seconds, atNanos, atNanos,
                         action);
-                double steal = CpuSteal.now().shareSince(cpu);
+                conditions.end(r.nanos());
                 MptcpSocketInfo after = socket.info();
                 return new Run("mptcp4j", paths, direction, r, describe(after) + counters.since()
-                        + sendLimits(before, after), links.since(r.nanos()) + steal(steal), steal);
+                        + sendLimits(before, after), conditions.describe(), conditions.steal());
             }
         }
     }
 
     /**
-     * How busy each path's shaped link was in the data's direction during one run, from its tbf's counters: the
-     * share of the rate it carried, the mean frame size and the tail drops. A link below 100% sat idle for part of
-     * the run; smaller frames mean more header per byte of data.
+     * What one run had to work with: how busy each path's shaped link was in the data's direction, from its tbf's
+     * counters (the share of the rate it carried, the mean frame size and the tail drops), and the CPU steal. A
+     * link below 100% sat idle for part of the run; smaller frames mean more header per byte of data.
      */
-    private static final class LinkUse {
+    private static final class RunConditions {
         private final NamespaceLab lab;
         private final Direction direction;
         private final QdiscCounters[] before;
         private final long rate;
+        private final CpuSteal cpuBefore = CpuSteal.now();
+        private String links = "links: not measured";
+        private double steal = Double.NaN;
 
-        LinkUse(NamespaceLab lab, int paths, boolean upload, long rate) throws IOException {
+        RunConditions(NamespaceLab lab, int paths, boolean upload, long rate) throws IOException {
             this.lab = lab;
             this.rate = rate;
             this.direction = upload ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
@@ -285,8 +287,9 @@ final class MultipathBench {
             }
         }
 
-        /** e.g. "links: path 1 99.6% busy, 1512 B frames, 14 drops; path 2 ...". */
-        String since(long nanos) throws IOException {
+        /** Reads the counters again at the end of a run that lasted {@code nanos}. */
+        void end(long nanos) throws IOException {
+            steal = CpuSteal.now().shareSince(cpuBefore);
             StringBuilder s = new StringBuilder("links:");
             for (int p = 0; p < before.length; p++) {
                 QdiscCounters d = lab.shapingCounters(p, direction).since(before[p]);
@@ -294,7 +297,17 @@ final class MultipathBench {
                         p == 0 ? "" : ";", p + 1, 100 * d.utilisation(rate, nanos),
                         d.packets() == 0 ? 0 : d.bytes() / d.packets(), d.dropped()));
             }
-            return s.toString();
+            links = s.toString();
+        }
+
+        /** e.g. "links: path 1 99.6% busy, 1512 B frames, 14 drops; path 2 ...; CPU steal 4%". */
+        String describe() {
+            return links + "; CPU steal " + percent(steal);
+        }
+
+        /** The share of the machine's CPU time the hypervisor took during the run; NaN if unknown. */
+        double steal() {
+            return steal;
         }
     }
 
@@ -336,11 +349,6 @@ final class MultipathBench {
                 s.append(' ').append(name).append('=').append(delta);
             }
         }
-    }
-
-    /** "; CPU steal 12%", the share of the machine's CPU time the hypervisor took during the run. */
-    private static String steal(double share) {
-        return "; CPU steal " + percent(share);
     }
 
     /** "12%", or "unknown" for a share that could not be read (NaN). */
