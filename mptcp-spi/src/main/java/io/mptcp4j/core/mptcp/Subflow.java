@@ -614,6 +614,11 @@ final class Subflow implements TcpExtension, SubflowView {
             SendMapping m = mappingAt(seg.streamOffset());
             if (commit) {
                 m.freeze();
+                if (connection.dataFinToSend() != null && !failing) {
+                    // Section 3.3.3: the DATA_FIN is due, and the mapping of these bytes was fixed without it. A
+                    // pure ACK after the last of them carries it; without one it would wait for a retransmission.
+                    tcp.requestAck();
+                }
             }
             // Data segments carry a 32-bit DATA_ACK (4 option bytes fewer), as Linux's do; the peer widens it
             // against its own unacknowledged DSN (section 3.3), which lies within one window of it. A DATA_ACK

@@ -1642,6 +1642,9 @@ public final class TcpConnection {
             options.add(new TcpOption.Sack(blocks));
             dsackStart = -1;
         }
+        // This segment is the ACK that was asked for; an extension may ask for another one after it (a pure ACK
+        // to carry what did not fit here).
+        ackNow = false;
         if (extension != null) {
             int before = optionBytes(options);
             extension.addOptions(this, plan, options);
@@ -1650,7 +1653,6 @@ public final class TcpConnection {
         ByteBuffer payload = payloadLength > 0 ? sendBuffer.slice(plan.streamOffset, payloadLength) : NO_DATA;
         int window = windowField();
         lastAckSent = ack;
-        ackNow = false;
         bytesSinceAck = 0;
         delayedAckDeadline = NEVER;
         countOut(plan.retransmission);
