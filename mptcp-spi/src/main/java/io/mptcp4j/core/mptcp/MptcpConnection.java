@@ -929,6 +929,11 @@ public final class MptcpConnection {
         return receiveBuffer.rcvNxt() + (peerDataFinReceived ? 1 : 0);
     }
 
+    /** Whether our DATA_FIN went out: every byte of ours is mapped, and the peer may be closing. */
+    boolean hasSentDataFin() {
+        return dataFinSent;
+    }
+
     /** The DSN of our DATA_FIN while it waits for its DATA_ACK, or null. */
     Long dataFinToSend() {
         return dataFinSent && !dataFinAcked && mode == Mode.MPTCP ? sendQueue.end() : null;

@@ -863,10 +863,12 @@ final class Subflow implements TcpExtension, SubflowView {
         if (tcp.isClosed() || connection.mode() != MptcpConnection.Mode.MPTCP) {
             return;
         }
-        if (!signalled && connection.isFullyEstablished() && lastBytesAcked > ackedBefore && hadRoomForDss(segment)) {
+        if (!signalled && connection.isFullyEstablished() && lastBytesAcked > ackedBefore && hadRoomForDss(segment)
+                && !connection.hasSentDataFin()) {
             // Section 3.7: our data acknowledged without a DATA_ACK, though a DSS would have fit next to the
             // segment's other options (Linux leaves its DSS out when SACK blocks take the space): the options
-            // are being stripped.
+            // are being stripped. Not once our DATA_FIN is out: Linux's application may close on it, and the
+            // subflow's last ACKs then carry no MPTCP option at all.
             connection.fallBack(this, FallbackReason.DATA_ACK_MISSING);
             return;
         }

@@ -203,6 +203,26 @@ class MptcpFallbackTest {
     }
 
     @Test
+    void aPeerThatDropsItsOptionsOnceOurDataFinArrivedIsNotAMiddlebox() {
+        // As Linux does when its application closes on our DATA_FIN: the subflow's last ACKs, which acknowledge
+        // our last bytes, carry no MPTCP option. That is no sign of stripping. (This middlebox also takes the
+        // DATA_ACK of the DATA_FIN, which Linux sends, so the connection ends in a reset here; the bytes and the
+        // absence of a fallback are what count.)
+        MptcpPair pair = new MptcpPair(15, MptcpConfig.defaults(), LINK);
+        pair.streams(15, SIZE, 16, 0);
+        pair.net.path(0).bToA().mutator(Middlebox.strippingMptcpOptions(
+                s -> pair.serverConnection != null && pair.serverConnection.isInputShutdown()));
+        pair.connect();
+        pair.runUntil(() -> pair.serverEnd.endOfStream(), Duration.ofSeconds(30));
+        pair.network().runFor(Duration.ofSeconds(1));
+        pair.drainEvents();
+
+        pair.up.assertTransferred();
+        assertThat(fallbackReasons(pair.clientEvents)).as(pair.context()).isEmpty();
+        assertThat(pair.client.statistics().get(FALLBACKS)).isZero();
+    }
+
+    @Test
     void aMalformedMpCapableOnTheSynIsTreatedAsAbsent() {
         MptcpPair pair = transferPair(12);
         pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
