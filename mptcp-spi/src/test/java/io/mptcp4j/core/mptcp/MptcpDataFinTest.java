@@ -1,6 +1,5 @@
 package io.mptcp4j.core.mptcp;
 
-import io.mptcp4j.sim.ByteStreamChecker;
 import io.mptcp4j.sim.LinkConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,17 +25,14 @@ class MptcpDataFinTest {
         LinkConfig[] links = new LinkConfig[paths];
         Arrays.fill(links, link);
         MptcpConfig config = MptcpConfig.builder().maxSubflows(paths).build();
-        MptcpPair pair = new MptcpPair(7, config, links).withAllPathAddresses();
-        ByteStreamChecker up = new ByteStreamChecker(70, MEGABYTES);
-        pair.clientEnd = new StreamEnd(up, null);
-        pair.serverEnd = new StreamEnd(null, up);
+        MptcpPair pair = new MptcpPair(7, config, links).withAllPathAddresses().streams(70, MEGABYTES, 71, 0);
         pair.connect();
 
-        long lastByte = pair.runUntil(() -> up.verifier().received() == MEGABYTES, Duration.ofSeconds(30));
-        assertThat(up.verifier().received()).as(pair.context()).isEqualTo(MEGABYTES);
+        long lastByte = pair.runUntil(() -> pair.up.verifier().received() == MEGABYTES, Duration.ofSeconds(30));
+        assertThat(pair.up.verifier().received()).as(pair.context()).isEqualTo(MEGABYTES);
         long endOfStream = pair.runUntil(() -> pair.serverEnd.endOfStream(), Duration.ofSeconds(5));
 
-        up.assertTransferred();
+        pair.up.assertTransferred();
         assertThat(pair.clientConnection.subflows()).hasSize(paths);
         // One-way delay 5 ms: the DATA_FIN goes out right behind the last data segment, at most one round trip
         // later (the 200 ms retransmission timer is what it waited for when the last bytes held it back).
