@@ -1117,9 +1117,10 @@ public final class MptcpConnection {
      * the fast subflow idles until the slow one delivers them (head-of-line blocking at the receiver). Slower means
      * a smoothed RTT over twice the other's: a copy through a path of about the same delay arrives little or no
      * earlier than the original, behind that path's own queue, and only takes capacity (paths of equal delay,
-     * whose queues differ at any instant, sent 16-48 such copies in each 10 s lab upload). Sends them
-     * again at once, on the subflow the scheduler picks for reinjections, and reduces the slow subflow's window
-     * (at most once per its round trip) so that it takes less of the window from now on: opportunistic
+     * whose queues differ at any instant, sent 16-48 such copies in each 10 s lab upload). The smoothed RTT, not
+     * the path's minimum as in {@link #isMuchSlowerThanTheFastest}: what a copy saves is the queue it skips.
+     * Sends them again at once, on the subflow the scheduler picks for reinjections, and reduces the slow
+     * subflow's window (at most once per its round trip) so that it takes less of the window from now on: opportunistic
      * retransmission and penalisation (Raiciu et al., "How Hard Can It Be? Designing and Implementing a
      * Deployable Multipath TCP", NSDI 2012, section 4.2; RFC 8684 section 3.3.6 lets a sender resend data on any
      * subflow). Each left edge is sent again once.
