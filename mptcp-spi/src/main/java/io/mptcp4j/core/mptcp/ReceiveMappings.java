@@ -6,7 +6,8 @@ import java.util.TreeMap;
 /**
  * The mappings received on one subflow whose bytes have not all been taken yet, by subflow stream offset. A peer
  * may repeat a mapping on every segment it covers or send it once (RFC 8684 section 3.3.1); either way it is
- * stored once. Two different mappings for the same bytes are a protocol error (Linux's DSSNotMatching).
+ * stored once. Two different mappings for the same bytes are a protocol error (Linux's DSSNotMatching); the same
+ * mapping with and without the DATA_FIN is not (see {@link ReceivedMapping#mapsSameBytes}).
  */
 final class ReceiveMappings {
 
@@ -16,7 +17,7 @@ final class ReceiveMappings {
     /** What {@link #add} made of a mapping. */
     enum Outcome {
         ADDED,
-        /** The same mapping was already known. */
+        /** The same mapping was already known (give or take its DATA_FIN). */
         REPEATED,
         /** It overlaps a different mapping. */
         CONFLICT,
@@ -29,7 +30,8 @@ final class ReceiveMappings {
     Outcome add(ReceivedMapping m) {
         Map.Entry<Long, ReceivedMapping> before = byOffset.floorEntry(m.offset());
         if (before != null && before.getValue().end() > m.offset()) {
-            return before.getValue().sameAs(m) ? Outcome.REPEATED : Outcome.CONFLICT;
+            // The first one is kept: a checksum is verified with the data-level length it was computed over.
+            return before.getValue().mapsSameBytes(m) ? Outcome.REPEATED : Outcome.CONFLICT;
         }
         Map.Entry<Long, ReceivedMapping> after = byOffset.higherEntry(m.offset());
         if (after != null && after.getKey() < m.end()) {

@@ -33,8 +33,14 @@ record ReceivedMapping(long offset, long dsn, int length, boolean dataFin, boole
         return dsn + (at - offset);
     }
 
-    /** Whether both describe the same bytes the same way (a repeated option). */
-    boolean sameAs(ReceivedMapping other) {
-        return offset == other.offset && dsn == other.dsn && length == other.length && dataFin == other.dataFin;
+    /**
+     * Whether both map the same bytes to the same data sequence numbers: a repeated option. The DATA_FIN may differ,
+     * and the checksum with it: Linux adds its DATA_FIN to the last mapping of its stream whenever it sends bytes of
+     * that mapping after its application closed (later segments of it, or a retransmission), so one mapping can
+     * arrive both without and with it (its {@code mptcp_write_data_fin}; its receiver accepts both, as RFC 8684
+     * section 3.3.3 makes the DATA_FIN one more byte of data-level length, not other bytes).
+     */
+    boolean mapsSameBytes(ReceivedMapping other) {
+        return offset == other.offset && dsn == other.dsn && length == other.length;
     }
 }

@@ -71,6 +71,20 @@ class MappingsTest {
     }
 
     @Test
+    void theSameMappingWithItsDataFinAddedIsARepeatAndTheFirstIsKept() {
+        // Linux sends the last mapping again with the DATA_FIN once its application closed (section 3.3.3).
+        ReceiveMappings received = new ReceiveMappings();
+        assertThat(received.add(new ReceivedMapping(0, 5000, 100, false, true, 0x1234)))
+                .isEqualTo(ReceiveMappings.Outcome.ADDED);
+        assertThat(received.add(new ReceivedMapping(0, 5000, 100, true, true, 0x1233)))
+                .isEqualTo(ReceiveMappings.Outcome.REPEATED);
+        assertThat(received.find(50).dataFin()).as("its checksum covers its own length").isFalse();
+        assertThat(received.find(50).checksum()).isEqualTo(0x1234);
+        assertThat(received.add(new ReceivedMapping(0, 5000, 99, true, true, 0x1233)))
+                .as("other bytes").isEqualTo(ReceiveMappings.Outcome.CONFLICT);
+    }
+
+    @Test
     void aPeerCannotMakeUsStoreMappingsWithoutBound() {
         ReceiveMappings received = new ReceiveMappings();
         for (int i = 0; i < ReceiveMappings.MAX_MAPPINGS; i++) {
