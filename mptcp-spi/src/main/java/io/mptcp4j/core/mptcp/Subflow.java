@@ -898,9 +898,11 @@ final class Subflow implements TcpExtension, SubflowView {
                 // The peer's answer to our MP_FAIL, or its own: fallback already happened.
                 connection.count(Counter.MP_FAIL_RX);
             } else if (o instanceof Dss dss && dss.hasMapping() && dss.dataLevelLength() != 0
-                    && !dss.isDataFin() && !matchesPassThrough(dss)) {
+                    && !(dss.isDataFin() && dss.subflowSequenceNumber() == 0) && !matchesPassThrough(dss)) {
                 // The peer still maps its data (it never fell back): passing its bytes through would deliver its
-                // data-level retransmissions as new data. Section 3.7 leaves a reset as the only safe end.
+                // data-level retransmissions as new data. Section 3.7 leaves a reset as the only safe end. A
+                // mapping that ends with the DATA_FIN maps bytes too (Linux's retransmissions after its
+                // application closed); only a DATA_FIN alone (subflow sequence number 0) maps none.
                 connection.count(Counter.DSS_NOT_MATCHING);
                 connection.failFallbackMismatch(this);
                 return;

@@ -10,6 +10,8 @@ import io.mptcp4j.core.wire.TcpSegment;
 import io.mptcp4j.sim.LinkConfig;
 import io.mptcp4j.sim.PacketMutator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter.MALFORMED_OPTIONS;
 import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter.NO_DSS_IN_WINDOW;
@@ -78,11 +81,77 @@ class MptcpRobustnessTest {
     void aMappingThatContradictsAnEarlierOneMakesTheSoleSubflowFallBack() {
         MptcpPair pair = transferPair(32);
         AtomicLong target = new AtomicLong(-1);
-        // A segment that continues a mapping (and carries only a DATA_ACK, section 3.3.1) gets that mapping again
-        // with another DSN: the peer sees two mappings for the same bytes.
+        pair.net.path(0).aToB().mutator(Middlebox.rewriting(contradictingOnce(target)));
+        runTransfer(pair);
+
+        assertThat(target.get()).isPositive();
+        assertThat(pair.server.statistics().get(MptcpStatistics.Counter.DSS_NOT_MATCHING)).isEqualTo(1);
+        assertThat(pair.serverConnection.isFallback()).isTrue();
+        assertThat(pair.clientConnection.isFallback()).isTrue();
+    }
+
+    /**
+     * After the fallback, a peer that never fell back maps again: its data-level retransmission, at new subflow
+     * bytes. Passing those bytes through would deliver them twice; the connection is reset first (section 3.7).
+     * Linux's retransmissions after its application closed end with its DATA_FIN, and are checked alike.
+     */
+    @ParameterizedTest(name = "DATA_FIN {0}")
+    @ValueSource(booleans = {false, true})
+    void aPeerThatStillMapsAfterTheFallbackIsResetBeforeItsBytesAreDelivered(boolean dataFin) {
+        MptcpPair pair = transferPair(33);
+        AtomicLong target = new AtomicLong(-1);
+        UnaryOperator<TcpSegment> contradicting = contradictingOnce(target);
+        AtomicLong isn = new AtomicLong();
+        AtomicReference<Dss> lastMapping = new AtomicReference<>();
+        AtomicInteger stale = new AtomicInteger();
+        pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
+            if (s.has(TcpSegment.SYN)) {
+                isn.set(s.sequenceNumber());
+            }
+            Dss m = mapping(s);
+            if (m != null && s.payloadLength() > 0) {
+                lastMapping.set(m);
+            }
+            if (pair.serverConnection == null || !pair.serverConnection.isFallback()) {
+                return contradicting.apply(s);
+            }
+            if (s.payloadLength() == 0 || stale.get() > 0) {
+                return s;
+            }
+            // These bytes, mapped 1000 data bytes back (the pass-through maps one to one, as before the fallback).
+            long relative = (s.sequenceNumber() - isn.get()) & 0xFFFF_FFFFL;
+            Dss known = lastMapping.get();
+            long dsn = known.dataSequenceNumber() + (relative - known.subflowSequenceNumber()) - 1000;
+            stale.incrementAndGet();
+            List<TcpOption> options = new ArrayList<>();
+            for (TcpOption o : s.options()) {
+                if (!(o instanceof Dss)) {
+                    options.add(o);
+                }
+            }
+            options.add(Dss.mapping(dsn, true, relative, s.payloadLength() + (dataFin ? 1 : 0), dataFin));
+            return Middlebox.withOptions(s, options);
+        }));
+        pair.connect();
+        pair.runUntil(() -> pair.serverConnection != null && pair.serverConnection.isClosed(), Duration.ofSeconds(30));
+
+        assertThat(stale.get()).isEqualTo(1);
+        assertThat(pair.server.statistics().get(MptcpStatistics.Counter.DSS_NOT_MATCHING)).isEqualTo(2);
+        assertThat(pair.serverConnection.error()).as(pair.context()).isNotNull();
+        assertThat(pair.serverConnection.error().reason()).isEqualTo(MptcpException.Reason.PROTOCOL_ERROR);
+        assertThat(pair.serverConnection.error()).hasMessageContaining("still maps its data");
+        assertThat(pair.up.verifier().firstMismatch()).as("nothing wrong was delivered").isEqualTo(-1);
+    }
+
+    /**
+     * A segment that continues a mapping (and carries only a DATA_ACK, section 3.3.1) gets that mapping again with
+     * another DSN, once: the peer sees two mappings for the same bytes. {@code target} gets their subflow sequence
+     * number.
+     */
+    private static UnaryOperator<TcpSegment> contradictingOnce(AtomicLong target) {
         AtomicReference<Dss> last = new AtomicReference<>();
         AtomicInteger mappings = new AtomicInteger();
-        pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
+        return s -> {
             if (s.payloadLength() == 0) {
                 return s;
             }
@@ -105,13 +174,7 @@ class MptcpRobustnessTest {
                 options.add(o != ack ? o : contradicting);
             }
             return Middlebox.withOptions(s, options);
-        }));
-        runTransfer(pair);
-
-        assertThat(target.get()).isPositive();
-        assertThat(pair.server.statistics().get(MptcpStatistics.Counter.DSS_NOT_MATCHING)).isEqualTo(1);
-        assertThat(pair.serverConnection.isFallback()).isTrue();
-        assertThat(pair.clientConnection.isFallback()).isTrue();
+        };
     }
 
     /** Moves the DSN of the {@code nth} new mapping by {@code shift}, wherever that mapping appears. */
