@@ -35,8 +35,8 @@ import static io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
 /**
  * One subflow of an {@link MptcpConnection}: the {@link TcpExtension} on its TCP connection. It speaks the
  * subflow's share of RFC 8684 — MP_CAPABLE (section 3.1) or MP_JOIN (section 3.2) on the handshake, a DSS option
- * on every segment afterwards (section 3.3: a mapping on the first segment it covers, every time it is sent, and
- * the DATA_ACK alone on the segments that continue it), the signals of path management
+ * on every segment afterwards (section 3.3: a mapping on the first segment it covers and on every retransmission,
+ * the DATA_ACK alone on the new segments that continue it), the signals of path management
  * (ADD_ADDR, REMOVE_ADDR, MP_PRIO) on pure ACKs, the mappings between its byte stream and the data sequence space
  * in both directions, DSS checksums (section 3.3.1), MP_FAIL and the infinite mapping (section 3.7), MP_TCPRST and
  * MP_FASTCLOSE on RSTs (sections 3.5, 3.6) — and leaves everything that spans subflows to the connection.
@@ -704,18 +704,16 @@ final class Subflow implements TcpExtension, SubflowView {
     }
 
     /**
-     * Whether a data segment may leave out the mapping that covers it (section 3.3.1: a segment needs none if a
-     * mapping the receiver knows covers it): any segment after the one that began the mapping, which carries it
-     * whenever it is sent. Retransmissions too: the receiver takes a subflow's bytes in order, so by the time it
-     * takes these it took the mapping's first byte, and the mapping with it (Linux keeps its current mapping until
-     * its last byte is taken). Repeating the mapping would cost 16 option bytes a segment, and split every full
-     * segment resent into one of 1432 bytes and one of 16. A segment that begins the mapping carries it, identical,
-     * every time (a different mapping over bytes the peer's current one covers is an error to Linux,
-     * DSSNoMatchTCP). With DSS checksums every segment carries the mapping, and before the connection is fully
-     * established the client's segments carry MP_CAPABLE or a full DSS (section 3.1).
+     * Whether a data segment may leave out the mapping that covers it (section 3.3.1): only a new segment after the
+     * one that began the mapping, which carried it. A retransmission always repeats the whole mapping, identical
+     * to the first (a different mapping over bytes the peer's current one covers is an error to Linux,
+     * DSSNoMatchTCP), as Linux's own retransmissions do. With DSS checksums every segment carries the mapping, and
+     * before the connection is fully established the client's segments carry MP_CAPABLE or a full DSS (section
+     * 3.1).
      */
     private boolean continuesMapping(SegmentPlan seg, SendMapping m) {
-        return seg.streamOffset() > m.offset && !connection.checksums() && connection.isFullyEstablished();
+        return seg.streamOffset() > m.offset && !seg.isRetransmission() && !connection.checksums()
+                && connection.isFullyEstablished();
     }
 
     /** Section 3.3.1: data-level length 0 maps everything from here on, as plain TCP. */

@@ -18,10 +18,10 @@ import static io.mptcp4j.sim.TwoHostNetwork.clientIpv4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Mappings that cover several segments (RFC 8684 section 3.3.1): the segment that begins a mapping carries it
- * every time it is sent, and the segments that continue it (retransmissions too) carry only the DATA_ACK. Checked
+ * Mappings that cover several segments (RFC 8684 section 3.3.1): the segment that begins a mapping carries it,
+ * the new segments that continue it carry only the DATA_ACK, and retransmissions repeat the whole mapping. Checked
  * on the wire with a {@link MappingWitness} and end to end with hashed streams; the Linux kernel's side is checked
- * by the interop tests ({@code MptcpStackInteropTest}, {@code CatMultipathInteropTest}).
+ * by the interop tests ({@code MptcpStackInteropTest}).
  */
 class MptcpMappingSpanTest {
 
@@ -30,6 +30,8 @@ class MptcpMappingSpanTest {
             .delay(Duration.ofMillis(10)).build();
     /** MSS 1460 less timestamps (12): a continuation of a sender whose DATA_ACK has not moved carries no DSS. */
     private static final int BARE_CONTINUATION_PAYLOAD = 1448;
+    /** MSS 1460 less timestamps (10) and an 18-byte DSS with a 64-bit DSN and no DATA_ACK, padded together. */
+    private static final int MAPPING_PAYLOAD = 1432;
 
     private static MptcpPair pair(long seed, MptcpConfig config, long up, long down, LinkConfig... paths) {
         MptcpPair pair = new MptcpPair(seed, config, paths.length == 0 ? new LinkConfig[] {LINK} : paths);
@@ -129,16 +131,15 @@ class MptcpMappingSpanTest {
     }
 
     @Test
-    void aLostMiddleSegmentIsResentWithoutItsMappingWhileTheFirstIsMissing() {
+    void aLostMiddleSegmentIsResentWithItsWholeMappingWhileTheFirstIsMissing() {
         MptcpPair pair = pair(61, MptcpConfig.defaults(), 2 * MEGABYTE, 1000);
         AtomicLong first = new AtomicLong(-1);
         AtomicLong middle = new AtomicLong(-1);
         AtomicInteger firstLength = new AtomicInteger();
         AtomicInteger mappingsSeen = new AtomicInteger();
-        AtomicReference<TcpSegment> resent = new AtomicReference<>();
-        // Drop the first transmissions of the 100th mapping of several segments and of the segment after it. The
-        // second one is resent without the mapping: the peer takes a subflow's bytes in order, so it takes them
-        // only after the first segment's retransmission brought the mapping.
+        AtomicReference<Dss> resent = new AtomicReference<>();
+        // Drop the first transmissions of the 100th mapping of several segments and of the segment after it: the
+        // peer has not got the mapping when the second one is resent, so that one must bring it.
         pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
             Dss d = dss(s);
             if (s.payloadLength() == 0) {
@@ -156,7 +157,7 @@ class MptcpMappingSpanTest {
                 return null;
             }
             if (s.sequenceNumber() == middle.get() && resent.get() == null) {
-                resent.set(s);
+                resent.set(d);
             }
             return s;
         }));
@@ -164,15 +165,19 @@ class MptcpMappingSpanTest {
         pair.connect();
         runToTheEnd(pair);
 
-        witness.verify(); // the mapping travelled with its first byte, and covers the resent segment
+        witness.verify();
         assertThat(middle.get()).as("a continuation right after the dropped first segment").isNotNegative();
-        assertThat(resent.get()).as("the retransmission").isNotNull();
-        Dss d = dss(resent.get());
-        assertThat(d == null || !d.hasMapping()).as("the retransmission leaves the mapping out: %s", d).isTrue();
+        assertThat(resent.get()).as("the retransmission's DSS").isNotNull();
+        assertThat(resent.get().hasMapping()).as("the retransmission carries its mapping").isTrue();
+        MappingWitness.WireMapping original = upload(witness).mappings.get(resent.get().subflowSequenceNumber());
+        assertThat(original).as("the mapping the retransmission repeats").isNotNull();
+        assertThat(resent.get().dataSequenceNumber()).isEqualTo(original.dsn());
+        assertThat(resent.get().dataLevelLength()).isEqualTo(original.length());
+        assertThat(upload(witness).repeatedMappings).isPositive();
     }
 
     @Test
-    void aLostMiddleSegmentIsResentWholeWithoutItsMapping() {
+    void aLostMiddleSegmentIsResentWithItsWholeMappingAndSplitToMakeRoomForIt() {
         MptcpPair pair = pair(65, MptcpConfig.defaults(), 2 * MEGABYTE, 1000);
         AtomicLong dropped = new AtomicLong(-1);
         AtomicInteger continuationsSeen = new AtomicInteger();
@@ -203,9 +208,11 @@ class MptcpMappingSpanTest {
         assertThat(droppedLength.get()).isEqualTo(BARE_CONTINUATION_PAYLOAD);
         assertThat(resent.get()).as("the retransmission").isNotNull();
         Dss d = dss(resent.get());
-        assertThat(d == null || !d.hasMapping()).as("the retransmission leaves the mapping out: %s", d).isTrue();
-        // The same size as the segment it replaces: repeating the 16-byte mapping would split it in two.
-        assertThat(resent.get().payloadLength()).isEqualTo(BARE_CONTINUATION_PAYLOAD);
+        assertThat(d.hasMapping()).as("the retransmission carries its mapping").isTrue();
+        assertThat(d.subflowSequenceNumber()).as("the mapping begins before it")
+                .isLessThan(upload(witness).isn < 0 ? 0 : (dropped.get() - upload(witness).isn) & 0xFFFF_FFFFL);
+        // The mapping takes 16 bytes of the payload it replaces: the rest follows in a segment of its own.
+        assertThat(resent.get().payloadLength()).isEqualTo(MAPPING_PAYLOAD);
     }
 
     @Test
