@@ -548,9 +548,9 @@ class CatMultipathInteropTest {
         final long upSize;
         final long downSize;
         final Source catSends;
-        final Sink catGot = new Sink();
+        final Sink catGot = new Sink(2);
         final Source kernelSends;
-        final Sink kernelGot = new Sink();
+        final Sink kernelGot = new Sink(1);
         private long start;
         private long end;
         Stats stats;
@@ -628,6 +628,8 @@ class CatMultipathInteropTest {
             kernel.get(30, TimeUnit.SECONDS);
             assertThat(kernelGot.count()).as("bytes the kernel got").isEqualTo(upSize);
             assertThat(catGot.count()).as("bytes cat got").isEqualTo(downSize);
+            assertThat(kernelGot.wrongBytes()).as("what the kernel got").isEqualTo("none");
+            assertThat(catGot.wrongBytes()).as("what cat got").isEqualTo("none");
             assertThat(kernelGot.hex()).as("SHA-256 of what the kernel got").isEqualTo(Source.sha256(1, upSize));
             assertThat(catGot.hex()).as("SHA-256 of what cat got").isEqualTo(Source.sha256(2, downSize));
             stats = Stats.parse(cat.stderr());
@@ -650,7 +652,7 @@ class CatMultipathInteropTest {
      * {@code endWhen} holds.
      */
     private static final class Source extends InputStream {
-        private static final int BLOCK = 64 * 1024;
+        static final int BLOCK = 64 * 1024;
         private final Random random;
         private final byte[] block = new byte[BLOCK];
         private int blockPosition = BLOCK;
@@ -734,10 +736,24 @@ class CatMultipathInteropTest {
         }
     }
 
-    /** Counts and hashes what is written to it. */
+    /**
+     * Counts and hashes what is written to it, and compares it byte by byte with what the {@link Source} of the
+     * same seed produces: a wrong stream of the right length then says where it went wrong.
+     */
     private static final class Sink extends OutputStream {
+        private static final int MAX_RANGES = 8;
         private final MessageDigest digest = TestData.sha256Digest();
         private final AtomicLong count = new AtomicLong();
+        private final Random expected;
+        private final byte[] block = new byte[Source.BLOCK];
+        private int blockPosition = Source.BLOCK;
+        private long wrongBytes;
+        /** The first {@value #MAX_RANGES} runs of wrong bytes, as [start, end) stream offsets. */
+        private final List<long[]> wrongRanges = new ArrayList<>();
+
+        Sink(long seed) {
+            this.expected = new Random(seed);
+        }
 
         @Override
         public void write(int b) {
@@ -747,7 +763,27 @@ class CatMultipathInteropTest {
         @Override
         public synchronized void write(byte[] b, int off, int len) {
             digest.update(b, off, len);
+            long at = count.get();
+            for (int i = 0; i < len; i++) {
+                if (blockPosition == Source.BLOCK) {
+                    expected.nextBytes(block);
+                    blockPosition = 0;
+                }
+                if (b[off + i] != block[blockPosition++]) {
+                    noteWrong(at + i);
+                }
+            }
             count.addAndGet(len);
+        }
+
+        private void noteWrong(long offset) {
+            wrongBytes++;
+            long[] last = wrongRanges.isEmpty() ? null : wrongRanges.get(wrongRanges.size() - 1);
+            if (last != null && last[1] == offset) {
+                last[1] = offset + 1;
+            } else if (wrongRanges.size() < MAX_RANGES) {
+                wrongRanges.add(new long[] {offset, offset + 1});
+            }
         }
 
         long count() {
@@ -756,6 +792,18 @@ class CatMultipathInteropTest {
 
         synchronized String hex() {
             return HexFormat.of().formatHex(digest.digest());
+        }
+
+        /** Where the bytes differ from the source's, or "none". */
+        synchronized String wrongBytes() {
+            if (wrongBytes == 0) {
+                return "none";
+            }
+            StringBuilder b = new StringBuilder(wrongBytes + " wrong bytes, from offsets");
+            for (long[] r : wrongRanges) {
+                b.append(' ').append(r[0]).append('-').append(r[1]);
+            }
+            return b.toString();
         }
     }
 
