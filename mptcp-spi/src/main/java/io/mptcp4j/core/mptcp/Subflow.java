@@ -898,11 +898,11 @@ final class Subflow implements TcpExtension, SubflowView {
                 // The peer's answer to our MP_FAIL, or its own: fallback already happened.
                 connection.count(Counter.MP_FAIL_RX);
             } else if (o instanceof Dss dss && dss.hasMapping() && dss.dataLevelLength() != 0
-                    && !(dss.isDataFin() && dss.subflowSequenceNumber() == 0) && !matchesPassThrough(dss)) {
+                    && !dss.isDataFinAlone() && !matchesPassThrough(dss)) {
                 // The peer still maps its data (it never fell back): passing its bytes through would deliver its
                 // data-level retransmissions as new data. Section 3.7 leaves a reset as the only safe end. A
                 // mapping that ends with the DATA_FIN maps bytes too (Linux's retransmissions after its
-                // application closed); only a DATA_FIN alone (subflow sequence number 0) maps none.
+                // application closed); only a DATA_FIN alone maps none.
                 connection.count(Counter.DSS_NOT_MATCHING);
                 connection.failFallbackMismatch(this);
                 return;
@@ -934,7 +934,7 @@ final class Subflow implements TcpExtension, SubflowView {
             connection.fallBack(this, FallbackReason.INFINITE_MAPPING_RECEIVED);
             return;
         }
-        if (dss.isDataFin() && dss.subflowSequenceNumber() == 0) {
+        if (dss.isDataFinAlone()) {
             // Section 3.3.3: a DATA_FIN on a segment without data.
             connection.onPeerDataFin(dsn + dss.dataLevelLength() - 1);
             return;

@@ -145,6 +145,14 @@ public record Dss(int flags, long dataAck, long dataSequenceNumber, long subflow
         return (flags & FLAG_DATA_FIN) != 0;
     }
 
+    /**
+     * A DATA_FIN on a segment without data (RFC 8684 section 3.3.3): its mapping has subflow sequence number 0 and
+     * maps no subflow bytes, only the DATA_FIN.
+     */
+    public boolean isDataFinAlone() {
+        return hasMapping() && isDataFin() && subflowSequenceNumber == 0;
+    }
+
     @Override
     public int subtype() {
         return SUBTYPE_DSS;

@@ -94,7 +94,7 @@ final class MappingWitness {
         for (MptcpOption o : s.mptcpOptions()) {
             if (o instanceof Dss d) {
                 dss = d;
-                if (d.hasMapping() && d.dataLevelLength() > 0 && !(d.isDataFin() && d.subflowSequenceNumber() == 0)) {
+                if (d.hasMapping() && d.dataLevelLength() > 0 && !d.isDataFinAlone()) {
                     carried = new WireMapping(d.subflowSequenceNumber(), d.dataSequenceNumber(),
                             d.dataLevelLength() - (d.isDataFin() ? 1 : 0));
                 }

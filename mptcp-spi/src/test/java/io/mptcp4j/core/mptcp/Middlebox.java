@@ -1,5 +1,6 @@
 package io.mptcp4j.core.mptcp;
 
+import io.mptcp4j.core.wire.Dss;
 import io.mptcp4j.core.wire.IpPacket;
 import io.mptcp4j.core.wire.Ipv4Header;
 import io.mptcp4j.core.wire.MalformedPacketException;
@@ -59,6 +60,16 @@ final class Middlebox {
     static TcpSegment withOptions(TcpSegment s, List<? extends TcpOption> options) {
         return TcpSegment.of(s.sourcePort(), s.destinationPort(), s.sequenceNumber(), s.acknowledgmentNumber(),
                 s.flags(), s.window(), options, s.payload());
+    }
+
+    /** The segment's DSS option, or null if it carries none. */
+    static Dss dss(TcpSegment s) {
+        for (MptcpOption o : s.mptcpOptions()) {
+            if (o instanceof Dss d) {
+                return d;
+            }
+        }
+        return null;
     }
 
     /** The segment with another payload of the same length. */

@@ -1,7 +1,6 @@
 package io.mptcp4j.core.mptcp;
 
 import io.mptcp4j.core.wire.Dss;
-import io.mptcp4j.core.wire.MptcpOption;
 import io.mptcp4j.core.wire.TcpOption;
 import io.mptcp4j.core.wire.TcpSegment;
 import io.mptcp4j.sim.LinkConfig;
@@ -72,7 +71,7 @@ class MptcpDataFinTest {
             if (segment.payloadLength() == 0) {
                 return segment;
             }
-            Dss dss = dss(segment); // none on a segment that continues a mapping and has no new DATA_ACK
+            Dss dss = Middlebox.dss(segment); // none on a segment that continues a mapping and has no new DATA_ACK
             if (dss != null && dss.hasMapping()) {
                 lastMapping.set(dss);
             }
@@ -114,14 +113,6 @@ class MptcpDataFinTest {
         }
     }
 
-    private static Dss dss(TcpSegment segment) {
-        for (MptcpOption o : segment.mptcpOptions()) {
-            if (o instanceof Dss d) {
-                return d;
-            }
-        }
-        return null;
-    }
 
     /** A DSS checksum for a data-level length one longer (RFC 1624's incremental update of the pseudo-header). */
     private static int oneMoreInLength(int checksum) {

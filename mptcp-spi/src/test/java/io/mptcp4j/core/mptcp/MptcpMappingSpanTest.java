@@ -2,7 +2,6 @@ package io.mptcp4j.core.mptcp;
 
 import io.mptcp4j.core.mptcp.MptcpStatistics.Counter;
 import io.mptcp4j.core.wire.Dss;
-import io.mptcp4j.core.wire.MptcpOption;
 import io.mptcp4j.core.wire.TcpSegment;
 import io.mptcp4j.sim.LinkConfig;
 import org.junit.jupiter.api.Test;
@@ -62,14 +61,6 @@ class MptcpMappingSpanTest {
                 .findFirst().orElseThrow().getValue();
     }
 
-    private static Dss dss(TcpSegment s) {
-        for (MptcpOption o : s.mptcpOptions()) {
-            if (o instanceof Dss d) {
-                return d;
-            }
-        }
-        return null;
-    }
 
     @Test
     void aMappingSpansSeveralSegmentsAndTheOthersCarryNoMappingAndNoRepeatedDataAck() {
@@ -141,7 +132,7 @@ class MptcpMappingSpanTest {
         // Drop the first transmissions of the 100th mapping of several segments and of the segment after it: the
         // peer has not got the mapping when the second one is resent, so that one must bring it.
         pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
-            Dss d = dss(s);
+            Dss d = Middlebox.dss(s);
             if (s.payloadLength() == 0) {
                 return s;
             }
@@ -185,7 +176,7 @@ class MptcpMappingSpanTest {
         AtomicReference<TcpSegment> resent = new AtomicReference<>();
         // Drop the first transmission of the 300th full-sized continuation alone (the peer has its mapping already).
         pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
-            Dss d = dss(s);
+            Dss d = Middlebox.dss(s);
             if (s.payloadLength() == 0) {
                 return s;
             }
@@ -207,7 +198,7 @@ class MptcpMappingSpanTest {
         witness.verify();
         assertThat(droppedLength.get()).isEqualTo(BARE_CONTINUATION_PAYLOAD);
         assertThat(resent.get()).as("the retransmission").isNotNull();
-        Dss d = dss(resent.get());
+        Dss d = Middlebox.dss(resent.get());
         assertThat(d.hasMapping()).as("the retransmission carries its mapping").isTrue();
         assertThat(d.subflowSequenceNumber()).as("the mapping begins before it")
                 .isLessThan(upload(witness).isn < 0 ? 0 : (dropped.get() - upload(witness).isn) & 0xFFFF_FFFFL);
@@ -223,7 +214,7 @@ class MptcpMappingSpanTest {
         // Drop the first transmission of the 100th segment that begins a mapping: the segments that continue
         // it arrive first, without a mapping, and wait for the retransmission to bring it.
         pair.net.path(0).aToB().mutator(Middlebox.rewriting(s -> {
-            Dss d = dss(s);
+            Dss d = Middlebox.dss(s);
             if (s.payloadLength() > 0 && d != null && d.hasMapping() && dropped.get() < 0
                     && mappingsSeen.incrementAndGet() == 100) {
                 dropped.set(s.sequenceNumber());

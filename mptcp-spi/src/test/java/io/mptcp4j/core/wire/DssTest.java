@@ -61,6 +61,10 @@ class DssTest {
         assertThat(fin.isDataFin()).isTrue();
         assertThat(fin.subflowSequenceNumber()).isZero();
         assertThat(fin.dataLevelLength()).isEqualTo(1);
+        assertThat(fin.isDataFinAlone()).isTrue();
+        assertThat(Dss.mapping(5, true, 6, 101, true).isDataFinAlone()).as("a last mapping with the DATA_FIN")
+                .isFalse();
+        assertThat(Dss.dataAck(5, true).isDataFinAlone()).isFalse();
     }
 
     @Test
